@@ -1,0 +1,144 @@
+//! Settings: command line and environment (OTC_EMULATOR_*) first, then an
+//! optional TOML file, then the defaults.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use otc_iam::IamConfig;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    Sqlite,
+    Memory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "otc-emulator",
+    version,
+    about = "A local, offline stand-in for Open Telekom Cloud's public APIs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the APIs (the default).
+    Serve(ServeArgs),
+    /// Print the coverage report: documented operations against served routes.
+    Coverage {
+        /// The operations.tsv of the API reference.
+        #[arg(long, default_value = "../shared/otc-api-ref/operations.tsv")]
+        operations: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:4600].
+    #[arg(long, env = "OTC_EMULATOR_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Directory of the SQLite database [default: ./.otc-emulator].
+    #[arg(long, env = "OTC_EMULATOR_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where state lives [default: sqlite].
+    #[arg(long, env = "OTC_EMULATOR_STORE", value_enum)]
+    pub store: Option<StoreKind>,
+    /// The base URL clients reach the emulator at, used in catalogs and
+    /// links [default: http://<listen address>].
+    #[arg(long, env = "OTC_EMULATOR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, env = "OTC_EMULATOR_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Token lifetime in seconds [default: 86400].
+    #[arg(long, env = "OTC_EMULATOR_TOKEN_TTL")]
+    pub token_ttl: Option<u64>,
+    /// A TOML configuration file (see README).
+    #[arg(long, env = "OTC_EMULATOR_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The configuration file's shape.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub store: Option<StoreKind>,
+    pub public_url: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub max_body_bytes: Option<usize>,
+    pub identity: Option<IamConfig>,
+}
+
+/// Everything resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub store: StoreKind,
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    pub max_body_bytes: usize,
+    pub identity: IamConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:4600".parse().expect("valid address"),
+            data_dir: PathBuf::from(".otc-emulator"),
+            store: StoreKind::Sqlite,
+            public_url: None,
+            log_format: LogFormat::Text,
+            // The API gateway's documented body limit.
+            max_body_bytes: 12 * 1024 * 1024,
+            identity: IamConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    pub fn resolve(args: &ServeArgs) -> Result<Config, String> {
+        let file: FileConfig = match &args.config {
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let d = Config::default();
+        let mut identity = file.identity.unwrap_or(d.identity);
+        if let Some(ttl) = args.token_ttl {
+            identity.token_ttl_seconds = ttl;
+        }
+        Ok(Config {
+            listen: args.listen.or(file.listen).unwrap_or(d.listen),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or(d.data_dir),
+            store: args.store.or(file.store).unwrap_or(d.store),
+            public_url: args.public_url.clone().or(file.public_url),
+            log_format: args.log_format.or(file.log_format).unwrap_or(d.log_format),
+            max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
+            identity,
+        })
+    }
+}

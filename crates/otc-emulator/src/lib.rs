@@ -1,0 +1,117 @@
+//! Wiring: the store, the services and the gateway, bound to a listener.
+//! `main.rs` is the command line over this; tests start servers with it.
+
+pub mod config;
+pub mod coverage;
+
+use config::{Config, StoreKind};
+use otc_core::api::Service;
+use otc_core::{ApiError, Clock};
+use otc_gateway::{Gateway, Mount, Settings};
+use otc_iam::Iam;
+use otc_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running emulator.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub clock: Clock,
+    pub gateway: Arc<Gateway>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Stops accepting, finishes requests in flight, and returns when done.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Runs until the process is asked to stop (Ctrl-C or SIGTERM).
+    pub async fn run_until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn open_store(cfg: &Config) -> Result<Store, String> {
+    match cfg.store {
+        StoreKind::Memory => Ok(Store::memory()),
+        StoreKind::Sqlite => {
+            Store::sqlite(&cfg.data_dir.join("state.db")).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Builds everything and starts serving on `cfg.listen` (port 0 picks one).
+pub async fn start(cfg: Config) -> Result<Server, String> {
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let base_url = cfg
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let store = open_store(&cfg)?;
+    let clock = Clock::new();
+
+    let iam =
+        Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
+    // Identity first: it owns the shared version-discovery roots.
+    let mounts = vec![Mount {
+        service: iam.clone() as Arc<dyn Service>,
+        bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError,
+    }];
+    iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
+
+    let settings = Settings {
+        base_url: base_url.clone(),
+        max_body_bytes: cfg.max_body_bytes,
+        clock: clock.clone(),
+        store: store.backend_name(),
+    };
+    let gateway = Arc::new(Gateway::new(mounts, iam, settings));
+    let router = gateway.clone().into_router();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(Server {
+        addr,
+        base_url,
+        clock,
+        gateway,
+        shutdown: Some(tx),
+        task,
+    })
+}

@@ -1,0 +1,306 @@
+//! The gateway: the one HTTP entry point of the emulator.
+//!
+//! [`Gateway::handle`] is the whole path of a request, top to bottom:
+//!
+//! 1. accept: a request id, a log span, the emulator's own `/_emulator/` API
+//! 2. resolve the service: Host `<svc>.<region>.…`, else a `/<svc>` prefix,
+//!    else the union of all documented paths
+//! 3. route to the operation (unknown path or method: 404 APIGW.0101)
+//! 4. read the body within the size limit (413)
+//! 5. authenticate the X-Auth-Token into a `Ctx`
+//! 6. authorise: a `{project_id}` in the path must be the caller's project
+//! 7. run the handler (a panic becomes a 500, never a dropped connection)
+//! 8. render: status, headers, JSON; errors in the family's envelope
+
+mod control;
+pub mod render;
+pub mod routes;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use otc_core::api::{Access, Authenticator, Family, Input, Op, Query, Reply, Service};
+use otc_core::{ApiError, Clock};
+use routes::RouteTable;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Everything the gateway needs besides the services.
+pub struct Settings {
+    /// The emulator's base URL as clients reach it, without trailing slash.
+    pub base_url: String,
+    /// Larger bodies are refused with 413.
+    pub max_body_bytes: usize,
+    pub clock: Clock,
+    /// Name of the storage backend, for the health report.
+    pub store: &'static str,
+}
+
+struct Mounted {
+    name: &'static str,
+    table: RouteTable,
+    bad_body: fn(&str) -> ApiError,
+}
+
+pub struct Gateway {
+    services: Vec<Mounted>,
+    /// Every service's operations in one table, for requests that name no
+    /// service (the documented paths are served as-is on the one port).
+    union: RouteTable,
+    auth: Arc<dyn Authenticator>,
+    settings: Settings,
+}
+
+/// A service to mount, with how it words a malformed request body.
+pub struct Mount {
+    pub service: Arc<dyn Service>,
+    pub bad_body: fn(&str) -> ApiError,
+}
+
+impl Gateway {
+    /// Mounts `services` in order; the first one owns paths several share
+    /// (identity owns `GET /` and `GET /v3`).
+    pub fn new(mounts: Vec<Mount>, auth: Arc<dyn Authenticator>, settings: Settings) -> Self {
+        let mut services = Vec::new();
+        let mut union = RouteTable::default();
+        for m in mounts {
+            let name = m.service.name();
+            let mut table = RouteTable::default();
+            for op in m.service.clone().ops() {
+                union.add(op.clone());
+                table.add(op);
+            }
+            services.push(Mounted {
+                name,
+                table,
+                bad_body: m.bad_body,
+            });
+        }
+        Gateway {
+            services,
+            union,
+            auth,
+            settings,
+        }
+    }
+
+    pub fn service_names(&self) -> Vec<&'static str> {
+        self.services.iter().map(|s| s.name).collect()
+    }
+
+    pub fn served_operations(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
+        self.services
+            .iter()
+            .flat_map(|s| s.table.served().map(move |(m, p)| (s.name, m, p)))
+    }
+
+    /// An axum router that sends every request through [`Gateway::handle`].
+    pub fn into_router(self: Arc<Self>) -> axum::Router {
+        axum::Router::new().fallback(move |req: Request<Body>| {
+            let gw = self.clone();
+            async move { gw.handle(req).await }
+        })
+    }
+
+    pub async fn handle(&self, req: Request<Body>) -> Response<Body> {
+        // 1. accept
+        let started = Instant::now();
+        let request_id = otc_core::ids::hex32();
+        let method = req.method().as_str().to_string();
+        let path = req.uri().path().to_string();
+        let resp = self.dispatch(req, &request_id).await;
+        let status = resp.status().as_u16();
+        tracing::info!(
+            target: "access",
+            request_id = %request_id,
+            method = %method,
+            path = %path,
+            status,
+            latency_us = started.elapsed().as_micros() as u64,
+        );
+        resp
+    }
+
+    async fn dispatch(&self, req: Request<Body>, request_id: &str) -> Response<Body> {
+        let (parts, body) = req.into_parts();
+        let path = parts.uri.path();
+        if let Some(rest) = path.strip_prefix("/_emulator/") {
+            return control::handle(self, parts.method.as_str(), rest, request_id);
+        }
+
+        // 2. resolve the service
+        let (table, bad_body, path) = self.resolve(&parts.headers, path);
+
+        // 3. route
+        let Some((op, params)) = table.find(parts.method.as_str(), path) else {
+            return error_response(Family::Gateway, &ApiError::unknown_api(), request_id);
+        };
+
+        // 4. body
+        let body = match axum::body::to_bytes(body, self.settings.max_body_bytes).await {
+            Ok(b) => b,
+            Err(_) => {
+                let e = ApiError::new(413, "APIGW.0201", "Request entity too large");
+                return error_response(Family::Gateway, &e, request_id);
+            }
+        };
+
+        // 5. authenticate
+        let ctx = match op.access {
+            Access::Public => None,
+            Access::Authenticated | Access::Project => {
+                let token = parts
+                    .headers
+                    .get("x-auth-token")
+                    .and_then(|v| v.to_str().ok())
+                    .filter(|t| !t.is_empty());
+                let result = match token {
+                    None => Err(otc_core::api::AuthFailure::Missing),
+                    Some(t) => self.auth.authenticate_token(t, request_id),
+                };
+                match result {
+                    Ok(ctx) => Some(ctx),
+                    Err(why) => {
+                        let (family, e) = render::auth_failure(op.family, &why);
+                        return error_response(family, &e, request_id);
+                    }
+                }
+            }
+        };
+
+        // 6. authorise
+        if op.access == Access::Project {
+            let ctx = ctx.as_ref().expect("authenticated above");
+            let addressed = params.get("project_id").or_else(|| params.get("tenant_id"));
+            let allowed = match (ctx.project(), addressed) {
+                (None, _) => false,
+                (Some(own), Some(p)) => own == p,
+                (Some(_), None) => true,
+            };
+            if !allowed {
+                let e = ApiError::forbidden("The IAM user is not authorized to access the API: the token is not valid for this project");
+                return error_response(Family::Gateway, &e, request_id);
+            }
+        }
+
+        // 7. run
+        let query = Query::parse(parts.uri.query());
+        let headers = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let input = Input {
+            ctx: ctx.as_ref(),
+            request_id,
+            params: &params,
+            query: &query,
+            headers: &headers,
+            body: &body,
+            base_url: &self.settings.base_url,
+            bad_body,
+        };
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (op.handler)(&input)))
+                .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")));
+
+        // 8. render
+        match result {
+            Ok(reply) => reply_response(op, reply, request_id),
+            Err(e) => {
+                if e.status >= 500 {
+                    tracing::error!(request_id, error = %e, "operation failed");
+                }
+                error_response(op.family, &e, request_id)
+            }
+        }
+    }
+
+    /// Picks the route table for a request: by Host, then by prefix, else
+    /// the union. Returns the path relative to the service.
+    fn resolve<'p>(
+        &self,
+        headers: &HeaderMap,
+        path: &'p str,
+    ) -> (&RouteTable, fn(&str) -> ApiError, &'p str) {
+        if let Some(host) = headers.get("host").and_then(|h| h.to_str().ok()) {
+            let labels: Vec<&str> = host.split(':').next().unwrap_or("").split('.').collect();
+            if labels.len() >= 3 {
+                if let Some(s) = self.services.iter().find(|s| s.name == labels[0]) {
+                    return (&s.table, s.bad_body, path);
+                }
+            }
+        }
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        if let Some(s) = self.services.iter().find(|s| s.name == first) {
+            let rest = &path[1 + first.len()..];
+            return (
+                &s.table,
+                s.bad_body,
+                if rest.is_empty() { "/" } else { rest },
+            );
+        }
+        (&self.union, generic_bad_body, path)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+fn generic_bad_body(detail: &str) -> ApiError {
+    ApiError::new(
+        400,
+        "APIGW.0201",
+        format!("Request body is invalid: {detail}"),
+    )
+}
+
+fn request_id_headers(family: Family, request_id: &str, headers: &mut HeaderMap) {
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", v);
+    }
+    if family.openstack_native() {
+        if let Ok(v) = HeaderValue::from_str(&format!("req-{request_id}")) {
+            headers.insert("x-openstack-request-id", v);
+        }
+    }
+}
+
+fn json_response(
+    status: u16,
+    family: Family,
+    body: Option<Vec<u8>>,
+    request_id: &str,
+) -> Response<Body> {
+    let mut resp = Response::new(Body::empty());
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    request_id_headers(family, request_id, resp.headers_mut());
+    if let Some(b) = body {
+        resp.headers_mut()
+            .insert("content-type", HeaderValue::from_static("application/json"));
+        *resp.body_mut() = Body::from(b);
+    }
+    resp
+}
+
+fn reply_response(op: &Op, reply: Reply, request_id: &str) -> Response<Body> {
+    let mut resp = json_response(reply.status, op.family, reply.body, request_id);
+    for (name, value) in reply.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            resp.headers_mut().insert(name, v);
+        }
+    }
+    resp
+}
+
+pub(crate) fn error_response(family: Family, e: &ApiError, request_id: &str) -> Response<Body> {
+    let body = serde_json::to_vec(&render::error_body(family, e, request_id)).unwrap_or_default();
+    json_response(e.status, family, Some(body), request_id)
+}
+
+pub(crate) fn ok_json(value: serde_json::Value, request_id: &str) -> Response<Body> {
+    json_response(
+        200,
+        Family::Gateway,
+        serde_json::to_vec(&value).ok(),
+        request_id,
+    )
+}

@@ -1,0 +1,131 @@
+//! Errors become responses here and nowhere else: each API family has its
+//! documented envelope (GUIDE.md §5, docs/ARCHITECTURE.md).
+
+use otc_core::api::{AuthFailure, Family};
+use otc_core::ApiError;
+use serde_json::json;
+
+/// The title Keystone puts beside the status.
+fn keystone_title(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Request Entity Too Large",
+        429 => "Too Many Requests",
+        _ => "Internal Server Error",
+    }
+}
+
+/// The fault key Nova/Manila wrap errors in.
+fn nova_fault(status: u16) -> &'static str {
+    match status {
+        400 => "badRequest",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "itemNotFound",
+        409 => "conflictingRequest",
+        413 => "overLimit",
+        _ => "computeFault",
+    }
+}
+
+/// Neutron's exception type for a status when the service named none.
+fn neutron_type(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        409 => "Conflict",
+        413 => "OverQuota",
+        _ => "InternalServerError",
+    }
+}
+
+/// The JSON body for `err` in `family`'s envelope.
+pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_json::Value {
+    let msg = &err.message;
+    match family {
+        Family::Gateway | Family::Native => {
+            json!({"error_msg": msg, "error_code": err.code, "request_id": request_id})
+        }
+        Family::Keystone => json!({
+            "error": {"code": err.status, "message": msg, "title": err.kind.as_deref().unwrap_or(keystone_title(err.status))},
+            "error_code": err.code,
+            "error_msg": msg,
+        }),
+        Family::Vpc => json!({"code": err.code, "message": msg}),
+        Family::Neutron => json!({"NeutronError": {
+            "type": err.kind.as_deref().unwrap_or(neutron_type(err.status)),
+            "message": msg,
+            "detail": "",
+        }}),
+        Family::Nova => {
+            let fault = err.kind.as_deref().unwrap_or(nova_fault(err.status));
+            json!({ fault: {"code": err.status, "message": msg} })
+        }
+    }
+}
+
+/// How a rejected credential is answered. Identity words it with its own
+/// codes; every other service is behind the API gateway, which answers
+/// before the service is reached.
+pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
+    match family {
+        Family::Keystone => (
+            Family::Keystone,
+            match why {
+                AuthFailure::Missing => ApiError::new(
+                    401,
+                    "IAM.0001",
+                    "The request you have made requires authentication.",
+                ),
+                AuthFailure::Invalid => ApiError::new(401, "IAM.0067", "Invalid token."),
+                AuthFailure::Expired => ApiError::new(401, "IAM.0066", "The token has expired."),
+            },
+        ),
+        _ => (
+            Family::Gateway,
+            ApiError::unauthenticated(match why {
+                AuthFailure::Missing => {
+                    "Incorrect IAM authentication information: x-auth-token not found"
+                }
+                AuthFailure::Invalid => {
+                    "Incorrect IAM authentication information: decrypt token fail"
+                }
+                AuthFailure::Expired => "Incorrect IAM authentication information: token expires",
+            }),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelopes() {
+        let e = ApiError::new(404, "VPC.0101", "not found");
+        assert_eq!(
+            error_body(Family::Vpc, &e, "r"),
+            json!({"code": "VPC.0101", "message": "not found"})
+        );
+        assert_eq!(
+            error_body(Family::Nova, &e, "r"),
+            json!({"itemNotFound": {"code": 404, "message": "not found"}})
+        );
+        assert_eq!(
+            error_body(Family::Neutron, &e, "r")["NeutronError"]["type"],
+            "NotFound"
+        );
+        assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
+        let k = error_body(Family::Keystone, &e, "r");
+        assert_eq!(k["error"]["title"], "Not Found");
+        assert_eq!(k["error"]["code"], 404);
+        assert_eq!(k["error_code"], "VPC.0101");
+    }
+}

@@ -1,0 +1,7 @@
+//! IAM's API facades over the identity model, one module per group of
+//! documented operations.
+
+pub mod body;
+pub mod discovery;
+pub mod projects;
+pub mod tokens;

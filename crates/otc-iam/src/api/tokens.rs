@@ -1,0 +1,252 @@
+//! POST/GET/HEAD/DELETE /v3/auth/tokens.
+
+use super::body::{self, Obj};
+use crate::model::{
+    self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, TOKEN, USER,
+};
+use crate::{catalog, errors, Iam};
+use otc_core::api::{Input, Reply};
+use otc_core::{time, ApiResult};
+use otc_store::{ListQuery, Put, Tx, TxExt};
+use serde_json::{json, Value};
+
+/// The roles every token of the emulator carries (OTC's tenant admin).
+const ROLES: &[&str] = &["te_admin"];
+
+fn find_domain(tx: &mut dyn Tx, d: &Obj) -> ApiResult<Option<Domain>> {
+    if let Some(id) = body::opt_str(d, "id")? {
+        return Ok(tx.get_doc(DOMAIN, id)?);
+    }
+    match body::opt_str(d, "name")? {
+        Some(name) => Ok(tx
+            .list_docs::<Domain>(&ListQuery {
+                kind: DOMAIN,
+                key: Some(name),
+                ..Default::default()
+            })?
+            .pop()),
+        None => Err(errors::required("name")),
+    }
+}
+
+/// The user a password identity names, if the password is right.
+fn password_user(tx: &mut dyn Tx, identity: &Obj) -> ApiResult<User> {
+    let pw = body::object(identity, "password")?;
+    let u = body::object(pw, "user")?;
+    let password = body::string(u, "password")?;
+    let user = if let Some(id) = body::opt_str(u, "id")? {
+        tx.get_doc::<User>(USER, id)?
+    } else {
+        let name = body::string(u, "name")?;
+        let domain = find_domain(tx, body::object(u, "domain")?)?;
+        match domain {
+            Some(d) => tx
+                .list_docs::<User>(&ListQuery {
+                    kind: USER,
+                    key: Some(&model::name_key(&d.id, name)),
+                    ..Default::default()
+                })?
+                .pop(),
+            None => None,
+        }
+    };
+    let user = user.ok_or_else(errors::authentication_required)?;
+    if !user.password_matches(password) {
+        return Err(errors::wrong_password());
+    }
+    Ok(user)
+}
+
+impl Iam {
+    pub(crate) fn issue_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let root = body::root(input)?;
+        let auth = body::object(&root, "auth")?;
+        let identity = body::object(auth, "identity")?;
+        let methods: Vec<String> = match identity.get("methods") {
+            None | Some(Value::Null) => return Err(errors::required("methods")),
+            Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => a
+                .iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect(),
+            Some(other) => return Err(errors::invalid_field("methods", &other.to_string())),
+        };
+        if methods.iter().any(|m| m != "password" && m != "token") {
+            return Err(errors::authentication_required());
+        }
+        let now = self.clock.now();
+        let secret = format!("emu{}", otc_core::ids::secret_hex(48));
+        let token = self.store.txn(|tx| {
+            let mut user: Option<User> = None;
+            let mut expires_at = now + self.token_ttl;
+            if methods.iter().any(|m| m == "password") {
+                user = Some(password_user(tx, identity)?);
+            }
+            if methods.iter().any(|m| m == "token") {
+                // Re-scoping keeps the original token's expiry, as Keystone does.
+                let presented = match body::opt_object(identity, "token")? {
+                    Some(t) => body::string(t, "id")?.to_string(),
+                    None => input
+                        .header("x-auth-token")
+                        .map(str::to_string)
+                        .ok_or_else(|| errors::required("token"))?,
+                };
+                let old = tx
+                    .get_doc::<Token>(TOKEN, &model::token_key(&presented))?
+                    .ok_or_else(errors::token_invalid)?;
+                if old.expires_at <= now {
+                    return Err(errors::token_expired());
+                }
+                let u = tx
+                    .get_doc::<User>(USER, &old.user_id)?
+                    .ok_or_else(errors::token_invalid)?;
+                if user.as_ref().is_some_and(|p| p.id != u.id) {
+                    return Err(errors::authentication_required());
+                }
+                expires_at = old.expires_at;
+                user = Some(u);
+            }
+            let user = user.ok_or_else(errors::authentication_required)?;
+            if !user.enabled {
+                return Err(errors::user_disabled(&user.name));
+            }
+            let domain = tx
+                .get_doc::<Domain>(DOMAIN, &user.domain_id)?
+                .ok_or_else(errors::authentication_required)?;
+            let scope = body::opt_object(auth, "scope")?;
+            let project = match scope
+                .map(|s| body::opt_object(s, "project"))
+                .transpose()?
+                .flatten()
+            {
+                None => None,
+                Some(p) => {
+                    let found = if let Some(id) = body::opt_str(p, "id")? {
+                        tx.get_doc::<Project>(PROJECT, id)?
+                    } else {
+                        let name = body::string(p, "name")?;
+                        let pdomain = match body::opt_object(p, "domain")? {
+                            Some(d) => find_domain(tx, d)?.ok_or_else(errors::project_unknown)?,
+                            None => domain.clone(),
+                        };
+                        tx.list_docs::<Project>(&ListQuery {
+                            kind: PROJECT,
+                            key: Some(&model::name_key(&pdomain.id, name)),
+                            ..Default::default()
+                        })?
+                        .pop()
+                    };
+                    let found = found.ok_or_else(errors::project_unknown)?;
+                    if found.domain_id != user.domain_id {
+                        return Err(errors::not_authorized());
+                    }
+                    Some(TokenProject {
+                        id: found.id.clone(),
+                        name: found.name.clone(),
+                        region: found.region().to_string(),
+                    })
+                }
+            };
+            if project.is_none() {
+                if let Some(d) = scope
+                    .map(|s| body::opt_object(s, "domain"))
+                    .transpose()?
+                    .flatten()
+                {
+                    let wanted = find_domain(tx, d)?;
+                    if wanted.is_none_or(|w| w.id != domain.id) {
+                        return Err(errors::not_authorized());
+                    }
+                }
+            }
+            let token = Token {
+                methods: methods.clone(),
+                issued_at: now,
+                expires_at,
+                user_id: user.id.clone(),
+                user_name: user.name.clone(),
+                domain_id: domain.id.clone(),
+                domain_name: domain.name.clone(),
+                project,
+                roles: ROLES.iter().map(|r| r.to_string()).collect(),
+            };
+            tx.put(Put {
+                kind: TOKEN,
+                id: &model::token_key(&secret),
+                scope: &model::token_scope(&token),
+                key: None,
+                body: serde_json::to_string(&token)?,
+                expect: otc_store::Expect::Absent,
+            })?;
+            Ok(token)
+        })?;
+        let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
+        Reply::json(201, &self.token_body(&token, with_catalog, input.base_url))
+            .map(|r| r.header("x-subject-token", secret))
+    }
+
+    /// The documented `{"token": {...}}` body.
+    fn token_body(&self, t: &Token, with_catalog: bool, base_url: &str) -> Value {
+        let domain = json!({"id": t.domain_id, "name": t.domain_name});
+        let mut body = json!({
+            "methods": t.methods,
+            "expires_at": time::iso_micros(t.expires_at),
+            "issued_at": time::iso_micros(t.issued_at),
+            "user": {"id": t.user_id, "name": t.user_name, "domain": domain, "password_expires_at": null},
+            "roles": t.roles.iter().map(|r| json!({"id": "0", "name": r})).collect::<Vec<_>>(),
+        });
+        match &t.project {
+            Some(p) => body["project"] = json!({"id": p.id, "name": p.name, "domain": domain}),
+            None => body["domain"] = domain,
+        }
+        if with_catalog {
+            let scope = t
+                .project
+                .as_ref()
+                .map(|p| (p.id.as_str(), p.region.as_str()));
+            body["catalog"] = Value::Array(catalog::token_catalog(
+                &self.catalog_entries(),
+                &self.regions,
+                scope,
+                base_url,
+            ));
+        }
+        json!({ "token": body })
+    }
+
+    /// The subject token of a validate/revoke call, visible to the caller:
+    /// unknown, revoked or another domain's tokens are all "not found".
+    fn subject(&self, input: &Input<'_>, allow_expired: bool) -> ApiResult<(String, Token)> {
+        let secret = input
+            .header("x-subject-token")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(errors::subject_token_invalid)?;
+        let ctx = input.ctx()?;
+        let not_found = || errors::not_found("token", secret);
+        let token = self.find_token(secret)?.ok_or_else(not_found)?;
+        if token.domain_id != ctx.domain_id
+            || (!allow_expired && token.expires_at <= self.clock.now())
+        {
+            return Err(not_found());
+        }
+        Ok((secret.to_string(), token))
+    }
+
+    pub(crate) fn validate_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let (secret, token) = self.subject(input, false)?;
+        let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
+        Reply::json(200, &self.token_body(&token, with_catalog, input.base_url))
+            .map(|r| r.header("x-subject-token", secret))
+    }
+
+    pub(crate) fn check_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let (secret, _) = self.subject(input, false)?;
+        Ok(Reply::empty(200).header("x-subject-token", secret))
+    }
+
+    pub(crate) fn revoke_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let (secret, _) = self.subject(input, true)?;
+        self.store
+            .txn(|tx| tx.delete(TOKEN, &model::token_key(&secret)))?;
+        Ok(Reply::empty(204))
+    }
+}

@@ -1,0 +1,259 @@
+//! Identity (IAM): domains, users, projects, regions, tokens and the
+//! service catalog, as the OTC IAM API reference describes them.
+//!
+//! The model lives in [`model`]; [`api`] holds one module per group of
+//! documented operations over it; [`ops`] is the operation table.
+
+pub mod api;
+pub mod catalog;
+pub mod errors;
+pub mod model;
+mod ops;
+
+use chrono::Duration;
+use model::{Domain, Project, Token, User, DOMAIN, PROJECT, TOKEN, USER};
+use otc_core::api::{AuthFailure, Authenticator, CatalogEntry};
+use otc_core::{ApiResult, Clock, Ctx};
+use otc_store::{ListQuery, Store, TxExt};
+use serde::Deserialize;
+use std::sync::RwLock;
+
+/// Identity settings: token lifetime and what exists out of the box.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamConfig {
+    #[serde(default = "default_ttl")]
+    pub token_ttl_seconds: u64,
+    /// Regions besides those the seeded projects name.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default = "default_domains")]
+    pub domains: Vec<DomainSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSeed {
+    pub name: String,
+    #[serde(default)]
+    pub users: Vec<UserSeed>,
+    /// Project names: a region (`eu-de`) or `<region>_<suffix>`.
+    #[serde(default)]
+    pub projects: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSeed {
+    pub name: String,
+    pub password: String,
+}
+
+fn default_ttl() -> u64 {
+    24 * 3600
+}
+
+fn default_domains() -> Vec<DomainSeed> {
+    vec![DomainSeed {
+        name: "emulator".into(),
+        users: vec![UserSeed {
+            name: "admin".into(),
+            password: "emulator".into(),
+        }],
+        projects: vec!["eu-de".into(), "eu-nl".into()],
+    }]
+}
+
+impl Default for IamConfig {
+    fn default() -> Self {
+        IamConfig {
+            token_ttl_seconds: default_ttl(),
+            regions: Vec::new(),
+            domains: default_domains(),
+        }
+    }
+}
+
+pub struct Iam {
+    store: Store,
+    clock: Clock,
+    token_ttl: Duration,
+    regions: Vec<String>,
+    /// Every served service's catalog entries; set once all are mounted.
+    catalog: RwLock<Vec<CatalogEntry>>,
+}
+
+impl Iam {
+    /// Opens identity over `store`, creating whatever the configuration
+    /// names that does not exist yet (ids stay stable across restarts).
+    pub fn new(store: Store, clock: Clock, cfg: &IamConfig) -> ApiResult<Self> {
+        let mut regions: Vec<String> = cfg.regions.clone();
+        for d in &cfg.domains {
+            regions.extend(d.projects.iter().map(|p| model::region_of(p).to_string()));
+        }
+        regions.sort();
+        regions.dedup();
+        let iam = Iam {
+            store,
+            clock,
+            token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64),
+            regions,
+            catalog: RwLock::new(Vec::new()),
+        };
+        iam.bootstrap(cfg)?;
+        Ok(iam)
+    }
+
+    pub fn set_catalog(&self, entries: Vec<CatalogEntry>) {
+        *self.catalog.write().expect("catalog lock") = entries;
+    }
+
+    pub fn catalog_entries(&self) -> Vec<CatalogEntry> {
+        self.catalog.read().expect("catalog lock").clone()
+    }
+
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+
+    fn bootstrap(&self, cfg: &IamConfig) -> ApiResult<()> {
+        self.store.txn(|tx| {
+            for seed in &cfg.domains {
+                let domain = match tx
+                    .list_docs::<Domain>(&ListQuery {
+                        kind: DOMAIN,
+                        key: Some(&seed.name),
+                        ..Default::default()
+                    })?
+                    .pop()
+                {
+                    Some(d) => d,
+                    None => {
+                        let d = Domain {
+                            id: otc_core::ids::hex32(),
+                            name: seed.name.clone(),
+                            enabled: true,
+                            description: String::new(),
+                        };
+                        tx.insert_doc(DOMAIN, &d.id, &d.id, Some(&d.name), &d)?;
+                        d
+                    }
+                };
+                for u in &seed.users {
+                    let key = model::name_key(&domain.id, &u.name);
+                    let existing = tx
+                        .list_docs::<User>(&ListQuery {
+                            kind: USER,
+                            key: Some(&key),
+                            ..Default::default()
+                        })?
+                        .pop();
+                    // The configuration is the truth for seeded users' passwords.
+                    let salt = otc_core::ids::secret_hex(8);
+                    let user = match existing {
+                        Some(e) if e.password_matches(&u.password) => continue,
+                        Some(e) => User {
+                            password_sha256: model::hash_password(&salt, &u.password),
+                            password_salt: salt,
+                            ..e
+                        },
+                        None => User {
+                            id: otc_core::ids::hex32(),
+                            name: u.name.clone(),
+                            domain_id: domain.id.clone(),
+                            enabled: true,
+                            password_sha256: model::hash_password(&salt, &u.password),
+                            password_salt: salt,
+                        },
+                    };
+                    tx.put(otc_store::Put {
+                        kind: USER,
+                        id: &user.id,
+                        scope: &domain.id,
+                        key: Some(&key),
+                        body: serde_json::to_string(&user)?,
+                        expect: otc_store::Expect::Any,
+                    })?;
+                }
+                // Region projects first: sub-projects hang below them.
+                let mut names = seed.projects.clone();
+                names.sort_by_key(|n| n.contains('_'));
+                for name in names {
+                    let key = model::name_key(&domain.id, &name);
+                    if !tx
+                        .list(&ListQuery {
+                            kind: PROJECT,
+                            key: Some(&key),
+                            ..Default::default()
+                        })?
+                        .is_empty()
+                    {
+                        continue;
+                    }
+                    let parent_id = if name.contains('_') {
+                        let rkey = model::name_key(&domain.id, model::region_of(&name));
+                        match tx
+                            .list_docs::<Project>(&ListQuery {
+                                kind: PROJECT,
+                                key: Some(&rkey),
+                                ..Default::default()
+                            })?
+                            .pop()
+                        {
+                            Some(p) => p.id,
+                            None => domain.id.clone(),
+                        }
+                    } else {
+                        domain.id.clone()
+                    };
+                    let p = Project {
+                        id: otc_core::ids::hex32(),
+                        name: name.clone(),
+                        domain_id: domain.id.clone(),
+                        parent_id,
+                        description: String::new(),
+                        enabled: true,
+                        status: "normal".into(),
+                        suspended_time: None,
+                    };
+                    tx.insert_doc(PROJECT, &p.id, &domain.id, Some(&key), &p)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Looks a token up by the secret the client holds.
+    pub(crate) fn find_token(&self, secret: &str) -> ApiResult<Option<Token>> {
+        let key = model::token_key(secret);
+        Ok(self.store.txn(|tx| tx.get_doc::<Token>(TOKEN, &key))?)
+    }
+}
+
+impl Authenticator for Iam {
+    fn authenticate_token(&self, secret: &str, request_id: &str) -> Result<Ctx, AuthFailure> {
+        let token = match self.find_token(secret) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Err(AuthFailure::Invalid),
+            Err(e) => {
+                tracing::error!(error = %e, "token lookup failed");
+                return Err(AuthFailure::Invalid);
+            }
+        };
+        if token.expires_at <= self.clock.now() {
+            return Err(AuthFailure::Expired);
+        }
+        Ok(Ctx {
+            request_id: request_id.to_string(),
+            domain_id: token.domain_id,
+            domain_name: token.domain_name,
+            user_id: token.user_id,
+            user_name: token.user_name,
+            project_id: token.project.as_ref().map(|p| p.id.clone()),
+            project_name: token.project.as_ref().map(|p| p.name.clone()),
+            region: token.project.map(|p| p.region),
+            roles: token.roles,
+            token_id: Some(secret.to_string()),
+        })
+    }
+}

@@ -1,0 +1,175 @@
+//! IAM's operation table: every operation identity serves, as data.
+//! Documented operations not listed here answer 404 APIGW.0101.
+
+use crate::Iam;
+use otc_core::api::{handler, Access::*, CatalogEntry, Family::Keystone, Op, Service};
+use std::sync::Arc;
+
+impl Service for Iam {
+    fn name(&self) -> &'static str {
+        "iam"
+    }
+
+    fn ops(self: Arc<Self>) -> Vec<Op> {
+        let s = &self;
+        vec![
+            Op::new("GET", "/", Public, Keystone, handler(s, Iam::versions)),
+            Op::new("GET", "/v3", Public, Keystone, handler(s, Iam::version_v3)),
+            Op::new(
+                "POST",
+                "/v3/auth/tokens",
+                Public,
+                Keystone,
+                handler(s, Iam::issue_token),
+            ),
+            Op::new(
+                "GET",
+                "/v3/auth/tokens",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::validate_token),
+            ),
+            Op::new(
+                "HEAD",
+                "/v3/auth/tokens",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::check_token),
+            ),
+            Op::new(
+                "DELETE",
+                "/v3/auth/tokens",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::revoke_token),
+            ),
+            Op::new(
+                "GET",
+                "/v3/auth/catalog",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::auth_catalog),
+            ),
+            Op::new(
+                "GET",
+                "/v3/auth/projects",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::auth_projects),
+            ),
+            Op::new(
+                "GET",
+                "/v3/auth/domains",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::auth_domains),
+            ),
+            Op::new(
+                "GET",
+                "/v3/projects",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::list_projects),
+            ),
+            Op::new(
+                "POST",
+                "/v3/projects",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::create_project),
+            ),
+            Op::new(
+                "GET",
+                "/v3/projects/{project_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::show_project),
+            ),
+            Op::new(
+                "PATCH",
+                "/v3/projects/{project_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::update_project),
+            ),
+            Op::new(
+                "DELETE",
+                "/v3/projects/{project_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::delete_project),
+            ),
+            Op::new(
+                "GET",
+                "/v3/users/{user_id}/projects",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::user_projects),
+            ),
+            Op::new(
+                "GET",
+                "/v3-ext/projects/{project_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::show_project_status),
+            ),
+            Op::new(
+                "PUT",
+                "/v3-ext/projects/{project_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::set_project_status),
+            ),
+            Op::new(
+                "GET",
+                "/v3/regions",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::list_regions),
+            ),
+            Op::new(
+                "GET",
+                "/v3/regions/{region_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::show_region),
+            ),
+            Op::new(
+                "GET",
+                "/v3/services",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::list_services),
+            ),
+            Op::new(
+                "GET",
+                "/v3/services/{service_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::show_service),
+            ),
+            Op::new(
+                "GET",
+                "/v3/endpoints",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::list_endpoints),
+            ),
+            Op::new(
+                "GET",
+                "/v3/endpoints/{endpoint_id}",
+                Authenticated,
+                Keystone,
+                handler(s, Iam::show_endpoint),
+            ),
+        ]
+    }
+
+    fn catalog(&self) -> Vec<CatalogEntry> {
+        vec![CatalogEntry {
+            service_type: "identity",
+            name: "iam",
+            path: "/v3",
+        }]
+    }
+}

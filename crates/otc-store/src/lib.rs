@@ -1,0 +1,226 @@
+//! The durable store every service keeps its resources in.
+//!
+//! Resources are JSON documents addressed by `(kind, id)`, owned by a scope
+//! (a project id, or a domain id for domain-level things), listed per kind
+//! and scope in creation order with marker pagination, and optionally found
+//! by a secondary `key` (for example a user's `domain/name`). All access goes
+//! through [`Store::txn`], which runs a closure inside one serialisable
+//! transaction: either everything it wrote is committed, or nothing is.
+//! Services never write SQL; a PostgreSQL backend can be added by
+//! implementing [`Backend`] and [`Tx`].
+
+mod memory;
+mod sqlite;
+
+use serde::{de::DeserializeOwned, Serialize};
+use std::sync::Arc;
+
+pub use memory::MemoryBackend;
+pub use sqlite::SqliteBackend;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage failure: {0}")]
+    Backend(String),
+    #[error("{kind} {id} already exists")]
+    Exists { kind: String, id: String },
+    #[error("{kind} {id} was changed concurrently (revision {found}, expected {expected})")]
+    Conflict {
+        kind: String,
+        id: String,
+        expected: i64,
+        found: i64,
+    },
+    #[error("{kind} {id} does not exist")]
+    Missing { kind: String, id: String },
+    #[error("stored document is not valid: {0}")]
+    Decode(String),
+}
+
+/// A storage failure reaching an API is the emulator's fault, never the
+/// caller's: it is answered as a 500 in the service's envelope.
+impl From<StoreError> for otc_core::ApiError {
+    fn from(e: StoreError) -> Self {
+        otc_core::ApiError::internal(e.to_string())
+    }
+}
+
+/// One stored document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub kind: String,
+    pub id: String,
+    pub scope: String,
+    pub key: Option<String>,
+    pub body: String,
+    /// 1 on insert, +1 on every update: the optimistic-concurrency token.
+    pub revision: i64,
+}
+
+impl Record {
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, StoreError> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| StoreError::Decode(format!("{} {}: {e}", self.kind, self.id)))
+    }
+}
+
+/// What a write expects to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Create: fails with `Exists` if the id is taken.
+    Absent,
+    /// Update: fails with `Missing` or `Conflict` unless at this revision.
+    Revision(i64),
+    /// Update: the record must exist, any revision.
+    Present,
+    /// Insert or overwrite.
+    Any,
+}
+
+/// A write of one document.
+#[derive(Debug, Clone)]
+pub struct Put<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub scope: &'a str,
+    pub key: Option<&'a str>,
+    pub body: String,
+    pub expect: Expect,
+}
+
+/// Which documents a listing returns, in creation order.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery<'a> {
+    pub kind: &'a str,
+    /// Only this scope; `None` lists every scope (for emulator-wide work).
+    pub scope: Option<&'a str>,
+    /// Continue after this id (creation order); an unknown marker is `Missing`.
+    pub after: Option<&'a str>,
+    pub limit: Option<usize>,
+    /// Only documents with this secondary key.
+    pub key: Option<&'a str>,
+}
+
+/// The operations available inside a transaction.
+pub trait Tx {
+    fn get(&mut self, kind: &str, id: &str) -> Result<Option<Record>, StoreError>;
+    /// Writes a document and returns its new revision.
+    fn put(&mut self, put: Put<'_>) -> Result<i64, StoreError>;
+    /// Deletes a document; `false` if there was none.
+    fn delete(&mut self, kind: &str, id: &str) -> Result<bool, StoreError>;
+    fn list(&mut self, q: &ListQuery<'_>) -> Result<Vec<Record>, StoreError>;
+    fn count(&mut self, kind: &str, scope: Option<&str>) -> Result<usize, StoreError>;
+}
+
+/// A storage engine. `run` executes `f` in one transaction and commits when
+/// it returns `true`, rolls back when it returns `false`.
+pub trait Backend: Send + Sync {
+    fn run(&self, f: &mut dyn FnMut(&mut dyn Tx) -> bool) -> Result<(), StoreError>;
+    fn name(&self) -> &'static str;
+}
+
+/// The handle services hold.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<dyn Backend>,
+}
+
+impl Store {
+    pub fn new(backend: impl Backend + 'static) -> Self {
+        Store {
+            backend: Arc::new(backend),
+        }
+    }
+
+    pub fn memory() -> Self {
+        Store::new(MemoryBackend::default())
+    }
+
+    pub fn sqlite(path: &std::path::Path) -> Result<Self, StoreError> {
+        Ok(Store::new(SqliteBackend::open(path)?))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Runs `f` in one transaction. An `Err` from `f` rolls everything back
+    /// and is returned as is; a storage failure becomes `E::from(StoreError)`.
+    pub fn txn<R, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let mut f = Some(f);
+        let mut out: Option<Result<R, E>> = None;
+        self.backend.run(&mut |tx| {
+            let f = f.take().expect("a transaction body runs once");
+            let r = f(tx);
+            let commit = r.is_ok();
+            out = Some(r);
+            commit
+        })?;
+        out.expect("the transaction body ran")
+    }
+}
+
+/// Typed helpers over [`Tx`] for serde documents.
+pub trait TxExt: Tx {
+    fn get_doc<T: DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<T>, StoreError> {
+        self.get(kind, id)?.map(|r| r.decode()).transpose()
+    }
+
+    fn insert_doc<T: Serialize>(
+        &mut self,
+        kind: &str,
+        id: &str,
+        scope: &str,
+        key: Option<&str>,
+        doc: &T,
+    ) -> Result<i64, StoreError> {
+        let body = encode(doc)?;
+        self.put(Put {
+            kind,
+            id,
+            scope,
+            key,
+            body,
+            expect: Expect::Absent,
+        })
+    }
+
+    fn update_doc<T: Serialize>(
+        &mut self,
+        kind: &str,
+        id: &str,
+        scope: &str,
+        key: Option<&str>,
+        doc: &T,
+    ) -> Result<i64, StoreError> {
+        let body = encode(doc)?;
+        self.put(Put {
+            kind,
+            id,
+            scope,
+            key,
+            body,
+            expect: Expect::Present,
+        })
+    }
+
+    fn list_docs<T: DeserializeOwned>(&mut self, q: &ListQuery<'_>) -> Result<Vec<T>, StoreError> {
+        self.list(q)?.iter().map(|r| r.decode()).collect()
+    }
+}
+
+impl<T: Tx + ?Sized> TxExt for T {}
+
+fn encode<T: Serialize>(doc: &T) -> Result<String, StoreError> {
+    serde_json::to_string(doc).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+#[cfg(test)]
+mod contract;
