@@ -63,20 +63,8 @@ pub struct Op {
 }
 
 impl Op {
-    pub fn new(
-        method: &'static str,
-        path: &'static str,
-        access: Access,
-        family: Family,
-        handler: Handler,
-    ) -> Self {
-        Op {
-            method,
-            path,
-            access,
-            family,
-            handler,
-        }
+    pub fn new(method: &'static str, path: &'static str, access: Access, family: Family, handler: Handler) -> Self {
+        Op { method, path, access, family, handler }
     }
 }
 
@@ -118,25 +106,15 @@ pub struct Query(pub Vec<(String, String)>);
 
 impl Query {
     pub fn parse(raw: Option<&str>) -> Self {
-        Query(
-            raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-                .unwrap_or_default(),
-        )
+        Query(raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default())
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     pub fn all(&self, key: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -171,8 +149,7 @@ impl Input<'_> {
 
     /// The caller (authenticated operations only).
     pub fn ctx(&self) -> ApiResult<&Ctx> {
-        self.ctx
-            .ok_or_else(|| ApiError::internal("operation declared public uses the caller context"))
+        self.ctx.ok_or_else(|| ApiError::internal("operation declared public uses the caller context"))
     }
 
     /// Parses the JSON body into `T`; syntax and type errors are the
@@ -195,19 +172,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> ApiResult<Reply> {
-        Ok(Reply {
-            status,
-            headers: Vec::new(),
-            body: Some(serde_json::to_vec(body)?),
-        })
+        Ok(Reply { status, headers: Vec::new(), body: Some(serde_json::to_vec(body)?) })
     }
 
     pub fn empty(status: u16) -> Reply {
-        Reply {
-            status,
-            headers: Vec::new(),
-            body: None,
-        }
+        Reply { status, headers: Vec::new(), body: None }
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -218,10 +187,7 @@ impl Reply {
 
 /// Binds a service method to its instance as a [`Handler`], so operation
 /// tables read as `(method, path, access, family, handler(&svc, Svc::op))`.
-pub fn handler<S: Send + Sync + 'static>(
-    svc: &Arc<S>,
-    f: fn(&S, &Input<'_>) -> ApiResult<Reply>,
-) -> Handler {
+pub fn handler<S: Send + Sync + 'static>(svc: &Arc<S>, f: fn(&S, &Input<'_>) -> ApiResult<Reply>) -> Handler {
     let svc = svc.clone();
     Arc::new(move |input| f(&svc, input))
 }

@@ -21,12 +21,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code: code.into(),
-            message: message.into(),
-            kind: None,
-        }
+        ApiError { status, code: code.into(), message: message.into(), kind: None }
     }
 
     pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
@@ -42,11 +37,7 @@ impl ApiError {
 
     /// The API gateway's answer for a path or method that no service serves.
     pub fn unknown_api() -> Self {
-        ApiError::new(
-            404,
-            "APIGW.0101",
-            "The API does not exist or has not been published in the environment",
-        )
+        ApiError::new(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
     }
 
     /// The API gateway's authentication failure (missing/invalid/expired token, bad signature).

@@ -17,9 +17,7 @@ pub fn hex32() -> String {
 /// identically on every start (catalog services and endpoints).
 pub fn stable_hex32(namespace: &str, name: &str) -> String {
     let ns = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, namespace.as_bytes());
-    uuid::Uuid::new_v5(&ns, name.as_bytes())
-        .simple()
-        .to_string()
+    uuid::Uuid::new_v5(&ns, name.as_bytes()).simple().to_string()
 }
 
 /// An unguessable secret of `bytes` random bytes, hex encoded.
@@ -38,17 +36,9 @@ mod tests {
         assert_eq!(uuid().len(), 36);
         let h = hex32();
         assert_eq!(h.len(), 32);
-        assert!(h
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_eq!(
-            stable_hex32("svc", "identity"),
-            stable_hex32("svc", "identity")
-        );
-        assert_ne!(
-            stable_hex32("svc", "identity"),
-            stable_hex32("svc", "network")
-        );
+        assert!(h.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(stable_hex32("svc", "identity"), stable_hex32("svc", "identity"));
+        assert_ne!(stable_hex32("svc", "identity"), stable_hex32("svc", "network"));
         assert_ne!(secret_hex(16), secret_hex(16));
     }
 }

@@ -37,10 +37,7 @@ pub fn settle(table: &[Transition], stage: &Stage, now: Timestamp) -> (Stage, bo
         if due > now {
             break;
         }
-        cur = Stage {
-            status: t.to.to_string(),
-            since: due,
-        };
+        cur = Stage { status: t.to.to_string(), since: due };
         changed = true;
     }
     (cur, changed)
@@ -52,29 +49,15 @@ mod tests {
     use chrono::Utc;
 
     const TABLE: &[Transition] = &[
-        Transition {
-            from: "BUILD",
-            to: "ACTIVE",
-            after: Duration::seconds(2),
-        },
-        Transition {
-            from: "REBOOT",
-            to: "ACTIVE",
-            after: Duration::seconds(1),
-        },
+        Transition { from: "BUILD", to: "ACTIVE", after: Duration::seconds(2) },
+        Transition { from: "REBOOT", to: "ACTIVE", after: Duration::seconds(1) },
     ];
 
     #[test]
     fn settles_with_time() {
         let t0 = Utc::now();
-        let s = Stage {
-            status: "BUILD".into(),
-            since: t0,
-        };
-        assert_eq!(
-            settle(TABLE, &s, t0 + Duration::seconds(1)).0.status,
-            "BUILD"
-        );
+        let s = Stage { status: "BUILD".into(), since: t0 };
+        assert_eq!(settle(TABLE, &s, t0 + Duration::seconds(1)).0.status, "BUILD");
         let (done, changed) = settle(TABLE, &s, t0 + Duration::seconds(5));
         assert!(changed);
         assert_eq!(done.status, "ACTIVE");

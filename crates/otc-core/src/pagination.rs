@@ -16,23 +16,13 @@ pub struct MarkerPage {
 pub fn parse_limit(raw: Option<&str>, max: usize) -> Result<Option<usize>, ()> {
     match raw {
         None | Some("") => Ok(None),
-        Some(s) => s.trim().parse::<i64>().map_err(|_| ()).and_then(|n| {
-            if n < 0 {
-                Err(())
-            } else {
-                Ok(Some((n as usize).min(max)))
-            }
-        }),
+        Some(s) => s.trim().parse::<i64>().map_err(|_| ()).and_then(|n| if n < 0 { Err(()) } else { Ok(Some((n as usize).min(max))) }),
     }
 }
 
 /// Applies marker pagination to items already in their listing order.
 /// An unknown marker yields `Err(())` (services map it to their 400/404).
-pub fn page_by_marker<T>(
-    items: Vec<T>,
-    page: &MarkerPage,
-    id_of: impl Fn(&T) -> &str,
-) -> Result<Vec<T>, ()> {
+pub fn page_by_marker<T>(items: Vec<T>, page: &MarkerPage, id_of: impl Fn(&T) -> &str) -> Result<Vec<T>, ()> {
     let mut items = items;
     if let Some(m) = &page.marker {
         let pos = items.iter().position(|i| id_of(i) == m).ok_or(())?;
@@ -71,29 +61,11 @@ mod tests {
 
     #[test]
     fn marker_forward_and_reverse() {
-        let p = MarkerPage {
-            marker: Some("id2".into()),
-            limit: Some(2),
-            reverse: false,
-        };
-        assert_eq!(
-            page_by_marker(ids(), &p, |s| s).unwrap(),
-            vec!["id3", "id4"]
-        );
-        let p = MarkerPage {
-            marker: Some("id4".into()),
-            limit: Some(2),
-            reverse: true,
-        };
-        assert_eq!(
-            page_by_marker(ids(), &p, |s| s).unwrap(),
-            vec!["id2", "id3"]
-        );
-        let p = MarkerPage {
-            marker: Some("nope".into()),
-            limit: None,
-            reverse: false,
-        };
+        let p = MarkerPage { marker: Some("id2".into()), limit: Some(2), reverse: false };
+        assert_eq!(page_by_marker(ids(), &p, |s| s).unwrap(), vec!["id3", "id4"]);
+        let p = MarkerPage { marker: Some("id4".into()), limit: Some(2), reverse: true };
+        assert_eq!(page_by_marker(ids(), &p, |s| s).unwrap(), vec!["id2", "id3"]);
+        let p = MarkerPage { marker: Some("nope".into()), limit: None, reverse: false };
         assert!(page_by_marker(ids(), &p, |s| s).is_err());
     }
 

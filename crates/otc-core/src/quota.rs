@@ -30,11 +30,7 @@ mod tests {
     fn allows() {
         assert!(Quota { limit: 2, used: 1 }.allows(1));
         assert!(!Quota { limit: 2, used: 2 }.allows(1));
-        assert!(Quota {
-            limit: -1,
-            used: 1_000
-        }
-        .allows(5));
+        assert!(Quota { limit: -1, used: 1_000 }.allows(5));
         assert_eq!(Quota { limit: 5, used: 7 }.remaining(), Some(0));
     }
 }

@@ -21,11 +21,7 @@ pub struct TagRules {
 
 impl TagRules {
     /// The rules most OTC services document (key 1-36, value 0-43, 10 tags).
-    pub const COMMON: TagRules = TagRules {
-        max_key_len: 36,
-        max_value_len: 43,
-        max_tags: 10,
-    };
+    pub const COMMON: TagRules = TagRules { max_key_len: 36, max_value_len: 43, max_tags: 10 };
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +83,7 @@ mod tests {
     use super::*;
 
     fn tag(k: &str, v: &str) -> Tag {
-        Tag {
-            key: k.into(),
-            value: v.into(),
-        }
+        Tag { key: k.into(), value: v.into() }
     }
 
     #[test]
@@ -98,18 +91,9 @@ mod tests {
         let r = TagRules::COMMON;
         assert!(validate(&[tag("env", "dev")], r).is_ok());
         assert_eq!(validate(&[tag("", "x")], r), Err(TagError::EmptyKey));
-        assert!(matches!(
-            validate(&[tag(&"k".repeat(37), "")], r),
-            Err(TagError::KeyTooLong(_))
-        ));
-        assert!(matches!(
-            validate(&[tag("a b", "")], r),
-            Err(TagError::KeyCharset(_))
-        ));
-        assert!(matches!(
-            validate(&[tag("a", "x"), tag("a", "y")], r),
-            Err(TagError::DuplicateKey(_))
-        ));
+        assert!(matches!(validate(&[tag(&"k".repeat(37), "")], r), Err(TagError::KeyTooLong(_))));
+        assert!(matches!(validate(&[tag("a b", "")], r), Err(TagError::KeyCharset(_))));
+        assert!(matches!(validate(&[tag("a", "x"), tag("a", "y")], r), Err(TagError::DuplicateKey(_))));
         let many: Vec<_> = (0..11).map(|i| tag(&format!("k{i}"), "")).collect();
         assert_eq!(validate(&many, r), Err(TagError::TooMany(10)));
     }

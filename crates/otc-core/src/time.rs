@@ -21,9 +21,7 @@ pub fn iso_naive(t: Timestamp) -> String {
 
 /// Parses any RFC 3339 timestamp (with or without fraction) into UTC.
 pub fn parse(s: &str) -> Option<Timestamp> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -33,8 +31,7 @@ mod tests {
 
     #[test]
     fn formats() {
-        let t = Utc.with_ymd_and_hms(2015, 11, 9, 1, 42, 57).unwrap()
-            + chrono::Duration::microseconds(527363);
+        let t = Utc.with_ymd_and_hms(2015, 11, 9, 1, 42, 57).unwrap() + chrono::Duration::microseconds(527363);
         assert_eq!(iso_micros(t), "2015-11-09T01:42:57.527363Z");
         assert_eq!(iso_seconds(t), "2015-11-09T01:42:57Z");
         assert_eq!(iso_naive(t), "2015-11-09T01:42:57");

@@ -22,11 +22,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "otc-emulator",
-    version,
-    about = "A local, offline stand-in for Open Telekom Cloud's public APIs"
-)]
+#[command(name = "otc-emulator", version, about = "A local, offline stand-in for Open Telekom Cloud's public APIs")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -116,8 +112,7 @@ impl Config {
     pub fn resolve(args: &ServeArgs) -> Result<Config, String> {
         let file: FileConfig = match &args.config {
             Some(p) => {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
                 toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?
             }
             None => FileConfig::default(),
@@ -129,11 +124,7 @@ impl Config {
         }
         Ok(Config {
             listen: args.listen.or(file.listen).unwrap_or(d.listen),
-            data_dir: args
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or(d.data_dir),
+            data_dir: args.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
             store: args.store.or(file.store).unwrap_or(d.store),
             public_url: args.public_url.clone().or(file.public_url),
             log_format: args.log_format.or(file.log_format).unwrap_or(d.log_format),

@@ -46,8 +46,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -59,42 +58,25 @@ async fn shutdown_signal() {
 fn open_store(cfg: &Config) -> Result<Store, String> {
     match cfg.store {
         StoreKind::Memory => Ok(Store::memory()),
-        StoreKind::Sqlite => {
-            Store::sqlite(&cfg.data_dir.join("state.db")).map_err(|e| e.to_string())
-        }
+        StoreKind::Sqlite => Store::sqlite(&cfg.data_dir.join("state.db")).map_err(|e| e.to_string()),
     }
 }
 
 /// Builds everything and starts serving on `cfg.listen` (port 0 picks one).
 pub async fn start(cfg: Config) -> Result<Server, String> {
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let base_url = cfg
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"))
-        .trim_end_matches('/')
-        .to_string();
+    let base_url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
     let store = open_store(&cfg)?;
     let clock = Clock::new();
 
-    let iam =
-        Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
+    let iam = Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
     // Identity first: it owns the shared version-discovery roots.
-    let mounts = vec![Mount {
-        service: iam.clone() as Arc<dyn Service>,
-        bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError,
-    }];
+    let mounts = vec![Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError }];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
 
-    let settings = Settings {
-        base_url: base_url.clone(),
-        max_body_bytes: cfg.max_body_bytes,
-        clock: clock.clone(),
-        store: store.backend_name(),
-    };
+    let settings =
+        Settings { base_url: base_url.clone(), max_body_bytes: cfg.max_body_bytes, clock: clock.clone(), store: store.backend_name() };
     let gateway = Arc::new(Gateway::new(mounts, iam, settings));
     let router = gateway.clone().into_router();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -106,12 +88,5 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
             tracing::error!(error = %e, "server stopped");
         }
     });
-    Ok(Server {
-        addr,
-        base_url,
-        clock,
-        gateway,
-        shutdown: Some(tx),
-        task,
-    })
+    Ok(Server { addr, base_url, clock, gateway, shutdown: Some(tx), task })
 }

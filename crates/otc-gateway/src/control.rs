@@ -34,15 +34,7 @@ pub(crate) fn handle(gw: &Gateway, method: &str, rest: &str, request_id: &str) -
                 clock.advance(chrono::Duration::milliseconds((s * 1000.0) as i64));
                 ok_json(clock_state(), request_id)
             }
-            _ => error_response(
-                Family::Gateway,
-                &ApiError::new(
-                    400,
-                    "EMULATOR.0400",
-                    "seconds must be a non-negative number",
-                ),
-                request_id,
-            ),
+            _ => error_response(Family::Gateway, &ApiError::new(400, "EMULATOR.0400", "seconds must be a non-negative number"), request_id),
         },
         ("POST", ["clock", "freeze"]) => {
             clock.freeze();

@@ -38,7 +38,6 @@ pub struct Settings {
 struct Mounted {
     name: &'static str,
     table: RouteTable,
-    bad_body: fn(&str) -> ApiError,
 }
 
 pub struct Gateway {
@@ -66,33 +65,20 @@ impl Gateway {
             let name = m.service.name();
             let mut table = RouteTable::default();
             for op in m.service.clone().ops() {
-                union.add(op.clone());
-                table.add(op);
+                union.add(op.clone(), m.bad_body);
+                table.add(op, m.bad_body);
             }
-            services.push(Mounted {
-                name,
-                table,
-                bad_body: m.bad_body,
-            });
+            services.push(Mounted { name, table });
         }
-        Gateway {
-            services,
-            union,
-            auth,
-            settings,
-        }
+        Gateway { services, union, auth, settings }
     }
 
     pub fn service_names(&self) -> Vec<&'static str> {
         self.services.iter().map(|s| s.name).collect()
     }
 
-    pub fn served_operations(
-        &self,
-    ) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
-        self.services
-            .iter()
-            .flat_map(|s| s.table.served().map(move |(m, p)| (s.name, m, p)))
+    pub fn served_operations(&self) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
+        self.services.iter().flat_map(|s| s.table.served().map(move |(m, p)| (s.name, m, p)))
     }
 
     /// An axum router that sends every request through [`Gateway::handle`].
@@ -130,10 +116,10 @@ impl Gateway {
         }
 
         // 2. resolve the service
-        let (table, bad_body, path) = self.resolve(&parts.headers, path);
+        let (table, path) = self.resolve(&parts.headers, path);
 
         // 3. route
-        let Some((op, params)) = table.find(parts.method.as_str(), path) else {
+        let Some(routes::Found { op, bad_body, params }) = table.find(parts.method.as_str(), path) else {
             return error_response(Family::Gateway, &ApiError::unknown_api(), request_id);
         };
 
@@ -150,11 +136,7 @@ impl Gateway {
         let ctx = match op.access {
             Access::Public => None,
             Access::Authenticated | Access::Project => {
-                let token = parts
-                    .headers
-                    .get("x-auth-token")
-                    .and_then(|v| v.to_str().ok())
-                    .filter(|t| !t.is_empty());
+                let token = parts.headers.get("x-auth-token").and_then(|v| v.to_str().ok()).filter(|t| !t.is_empty());
                 let result = match token {
                     None => Err(otc_core::api::AuthFailure::Missing),
                     Some(t) => self.auth.authenticate_token(t, request_id),
@@ -197,9 +179,8 @@ impl Gateway {
             base_url: &self.settings.base_url,
             bad_body,
         };
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (op.handler)(&input)))
-                .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (op.handler)(&input)))
+            .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")));
 
         // 8. render
         match result {
@@ -215,42 +196,26 @@ impl Gateway {
 
     /// Picks the route table for a request: by Host, then by prefix, else
     /// the union. Returns the path relative to the service.
-    fn resolve<'p>(
-        &self,
-        headers: &HeaderMap,
-        path: &'p str,
-    ) -> (&RouteTable, fn(&str) -> ApiError, &'p str) {
+    fn resolve<'p>(&self, headers: &HeaderMap, path: &'p str) -> (&RouteTable, &'p str) {
         if let Some(host) = headers.get("host").and_then(|h| h.to_str().ok()) {
             let labels: Vec<&str> = host.split(':').next().unwrap_or("").split('.').collect();
             if labels.len() >= 3 {
                 if let Some(s) = self.services.iter().find(|s| s.name == labels[0]) {
-                    return (&s.table, s.bad_body, path);
+                    return (&s.table, path);
                 }
             }
         }
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         if let Some(s) = self.services.iter().find(|s| s.name == first) {
             let rest = &path[1 + first.len()..];
-            return (
-                &s.table,
-                s.bad_body,
-                if rest.is_empty() { "/" } else { rest },
-            );
+            return (&s.table, if rest.is_empty() { "/" } else { rest });
         }
-        (&self.union, generic_bad_body, path)
+        (&self.union, path)
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
-}
-
-fn generic_bad_body(detail: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "APIGW.0201",
-        format!("Request body is invalid: {detail}"),
-    )
 }
 
 fn request_id_headers(family: Family, request_id: &str, headers: &mut HeaderMap) {
@@ -264,18 +229,12 @@ fn request_id_headers(family: Family, request_id: &str, headers: &mut HeaderMap)
     }
 }
 
-fn json_response(
-    status: u16,
-    family: Family,
-    body: Option<Vec<u8>>,
-    request_id: &str,
-) -> Response<Body> {
+fn json_response(status: u16, family: Family, body: Option<Vec<u8>>, request_id: &str) -> Response<Body> {
     let mut resp = Response::new(Body::empty());
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     request_id_headers(family, request_id, resp.headers_mut());
     if let Some(b) = body {
-        resp.headers_mut()
-            .insert("content-type", HeaderValue::from_static("application/json"));
+        resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
         *resp.body_mut() = Body::from(b);
     }
     resp
@@ -297,10 +256,5 @@ pub(crate) fn error_response(family: Family, e: &ApiError, request_id: &str) -> 
 }
 
 pub(crate) fn ok_json(value: serde_json::Value, request_id: &str) -> Response<Body> {
-    json_response(
-        200,
-        Family::Gateway,
-        serde_json::to_vec(&value).ok(),
-        request_id,
-    )
+    json_response(200, Family::Gateway, serde_json::to_vec(&value).ok(), request_id)
 }

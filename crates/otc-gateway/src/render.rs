@@ -79,11 +79,7 @@ pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
         Family::Keystone => (
             Family::Keystone,
             match why {
-                AuthFailure::Missing => ApiError::new(
-                    401,
-                    "IAM.0001",
-                    "The request you have made requires authentication.",
-                ),
+                AuthFailure::Missing => ApiError::new(401, "IAM.0001", "The request you have made requires authentication."),
                 AuthFailure::Invalid => ApiError::new(401, "IAM.0067", "Invalid token."),
                 AuthFailure::Expired => ApiError::new(401, "IAM.0066", "The token has expired."),
             },
@@ -91,12 +87,8 @@ pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
         _ => (
             Family::Gateway,
             ApiError::unauthenticated(match why {
-                AuthFailure::Missing => {
-                    "Incorrect IAM authentication information: x-auth-token not found"
-                }
-                AuthFailure::Invalid => {
-                    "Incorrect IAM authentication information: decrypt token fail"
-                }
+                AuthFailure::Missing => "Incorrect IAM authentication information: x-auth-token not found",
+                AuthFailure::Invalid => "Incorrect IAM authentication information: decrypt token fail",
                 AuthFailure::Expired => "Incorrect IAM authentication information: token expires",
             }),
         ),
@@ -110,18 +102,9 @@ mod tests {
     #[test]
     fn envelopes() {
         let e = ApiError::new(404, "VPC.0101", "not found");
-        assert_eq!(
-            error_body(Family::Vpc, &e, "r"),
-            json!({"code": "VPC.0101", "message": "not found"})
-        );
-        assert_eq!(
-            error_body(Family::Nova, &e, "r"),
-            json!({"itemNotFound": {"code": 404, "message": "not found"}})
-        );
-        assert_eq!(
-            error_body(Family::Neutron, &e, "r")["NeutronError"]["type"],
-            "NotFound"
-        );
+        assert_eq!(error_body(Family::Vpc, &e, "r"), json!({"code": "VPC.0101", "message": "not found"}));
+        assert_eq!(error_body(Family::Nova, &e, "r"), json!({"itemNotFound": {"code": 404, "message": "not found"}}));
+        assert_eq!(error_body(Family::Neutron, &e, "r")["NeutronError"]["type"], "NotFound");
         assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
         let k = error_body(Family::Keystone, &e, "r");
         assert_eq!(k["error"]["title"], "Not Found");

@@ -7,6 +7,7 @@
 //! identity owns the shared version-discovery roots.
 
 use otc_core::api::Op;
+use otc_core::ApiError;
 use percent_encoding::percent_decode_str;
 use std::collections::HashMap;
 
@@ -19,6 +20,14 @@ enum Seg {
 struct Route {
     segs: Vec<Seg>,
     op: Op,
+    bad_body: fn(&str) -> ApiError,
+}
+
+/// A matched operation, with how its service words a malformed body.
+pub struct Found<'a> {
+    pub op: &'a Op,
+    pub bad_body: fn(&str) -> ApiError,
+    pub params: HashMap<String, String>,
 }
 
 #[derive(Default)]
@@ -31,16 +40,14 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
 }
 
 impl RouteTable {
-    pub fn add(&mut self, op: Op) {
+    pub fn add(&mut self, op: Op, bad_body: fn(&str) -> ApiError) {
         let segs = split(op.path)
-            .map(
-                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    Some(name) => Seg::Param(name.to_string()),
-                    None => Seg::Lit(s.to_string()),
-                },
-            )
+            .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Seg::Param(name.to_string()),
+                None => Seg::Lit(s.to_string()),
+            })
             .collect();
-        self.routes.push(Route { segs, op });
+        self.routes.push(Route { segs, op, bad_body });
     }
 
     pub fn len(&self) -> usize {
@@ -58,7 +65,7 @@ impl RouteTable {
 
     /// Finds the operation for `method` and the (prefix-stripped) `path`.
     /// Parameters come back percent-decoded.
-    pub fn find(&self, method: &str, path: &str) -> Option<(&Op, HashMap<String, String>)> {
+    pub fn find(&self, method: &str, path: &str) -> Option<Found<'_>> {
         let parts: Vec<&str> = split(path).collect();
         let mut best: Option<(&Route, Vec<bool>)> = None;
         for r in &self.routes {
@@ -86,14 +93,11 @@ impl RouteTable {
             .iter()
             .zip(&parts)
             .filter_map(|(s, p)| match s {
-                Seg::Param(n) => Some((
-                    n.clone(),
-                    percent_decode_str(p).decode_utf8_lossy().into_owned(),
-                )),
+                Seg::Param(n) => Some((n.clone(), percent_decode_str(p).decode_utf8_lossy().into_owned())),
                 Seg::Lit(_) => None,
             })
             .collect();
-        Some((&route.op, params))
+        Some(Found { op: &route.op, bad_body: route.bad_body, params })
     }
 }
 
@@ -103,36 +107,28 @@ mod tests {
     use otc_core::api::{Access, Family, Reply};
     use std::sync::Arc;
 
-    fn op(method: &'static str, path: &'static str) -> Op {
-        Op::new(
-            method,
-            path,
-            Access::Public,
-            Family::Native,
-            Arc::new(|_| Ok(Reply::empty(200))),
-        )
+    fn add(t: &mut RouteTable, method: &'static str, path: &'static str) {
+        let op = Op::new(method, path, Access::Public, Family::Native, Arc::new(|_| Ok(Reply::empty(200))));
+        t.add(op, |m| ApiError::new(400, "X", m));
     }
 
     #[test]
     fn literal_beats_parameter_and_order_breaks_ties() {
         let mut t = RouteTable::default();
-        t.add(op("GET", "/"));
-        t.add(op("GET", "/{version}"));
-        t.add(op("GET", "/v3"));
-        t.add(op("GET", "/v1/{project_id}/vpcs/{vpc_id}"));
-        t.add(op("GET", "/v1/{project_id}/vpcs/tags"));
-        t.add(op("GET", "/"));
-        assert_eq!(t.find("GET", "/").unwrap().0.path, "/");
-        assert_eq!(t.find("GET", "/v3/").unwrap().0.path, "/v3");
-        assert_eq!(t.find("GET", "/v1").unwrap().0.path, "/{version}");
-        assert_eq!(
-            t.find("GET", "/v1/p/vpcs/tags").unwrap().0.path,
-            "/v1/{project_id}/vpcs/tags"
-        );
-        let (o, p) = t.find("GET", "/v1/p1/vpcs/a%20b").unwrap();
-        assert_eq!(o.path, "/v1/{project_id}/vpcs/{vpc_id}");
-        assert_eq!(p["vpc_id"], "a b");
-        assert_eq!(p["project_id"], "p1");
+        add(&mut t, "GET", "/");
+        add(&mut t, "GET", "/{version}");
+        add(&mut t, "GET", "/v3");
+        add(&mut t, "GET", "/v1/{project_id}/vpcs/{vpc_id}");
+        add(&mut t, "GET", "/v1/{project_id}/vpcs/tags");
+        add(&mut t, "GET", "/");
+        assert_eq!(t.find("GET", "/").unwrap().op.path, "/");
+        assert_eq!(t.find("GET", "/v3/").unwrap().op.path, "/v3");
+        assert_eq!(t.find("GET", "/v1").unwrap().op.path, "/{version}");
+        assert_eq!(t.find("GET", "/v1/p/vpcs/tags").unwrap().op.path, "/v1/{project_id}/vpcs/tags");
+        let f = t.find("GET", "/v1/p1/vpcs/a%20b").unwrap();
+        assert_eq!(f.op.path, "/v1/{project_id}/vpcs/{vpc_id}");
+        assert_eq!(f.params["vpc_id"], "a b");
+        assert_eq!(f.params["project_id"], "p1");
         assert!(t.find("POST", "/v3").is_none());
         assert!(t.find("GET", "/v1/p/vpcs").is_none());
     }

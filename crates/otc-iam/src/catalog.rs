@@ -19,12 +19,7 @@ pub fn endpoint_id(e: &CatalogEntry, region: &str) -> String {
 /// URL for that project in the project's region; for a domain scope the
 /// services whose URLs name no project, in every region. Identity, too, is
 /// listed per region (clients look it up by their region name).
-pub fn token_catalog(
-    entries: &[CatalogEntry],
-    regions: &[String],
-    project: Option<(&str, &str)>,
-    base_url: &str,
-) -> Vec<Value> {
+pub fn token_catalog(entries: &[CatalogEntry], regions: &[String], project: Option<(&str, &str)>, base_url: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for e in entries {
         let endpoint = |region: &str, url: String| {
@@ -37,15 +32,9 @@ pub fn token_catalog(
             })
         };
         let endpoints: Vec<Value> = match project {
-            Some((project_id, region)) => vec![endpoint(
-                region,
-                format!("{base_url}{}", e.path.replace("{project_id}", project_id)),
-            )],
+            Some((project_id, region)) => vec![endpoint(region, format!("{base_url}{}", e.path.replace("{project_id}", project_id)))],
             None if e.path.contains("{project_id}") => continue,
-            None => regions
-                .iter()
-                .map(|r| endpoint(r, format!("{base_url}{}", e.path)))
-                .collect(),
+            None => regions.iter().map(|r| endpoint(r, format!("{base_url}{}", e.path))).collect(),
         };
         out.push(json!({"id": service_id(e), "name": e.name, "type": e.service_type, "endpoints": endpoints}));
     }
@@ -74,10 +63,7 @@ pub fn services(entries: &[CatalogEntry], base_url: &str) -> Vec<Value> {
 pub fn endpoints(entries: &[CatalogEntry], regions: &[String], base_url: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for e in entries {
-        let url = format!(
-            "{base_url}{}",
-            e.path.replace("{project_id}", "$(tenant_id)s")
-        );
+        let url = format!("{base_url}{}", e.path.replace("{project_id}", "$(tenant_id)s"));
         for r in regions {
             let id = endpoint_id(e, r);
             out.push(json!({
@@ -101,21 +87,9 @@ mod tests {
 
     fn entries() -> Vec<CatalogEntry> {
         vec![
-            CatalogEntry {
-                service_type: "identity",
-                name: "iam",
-                path: "/v3",
-            },
-            CatalogEntry {
-                service_type: "vpc",
-                name: "vpc",
-                path: "/vpc/v1/{project_id}",
-            },
-            CatalogEntry {
-                service_type: "network",
-                name: "neutron",
-                path: "/vpc",
-            },
+            CatalogEntry { service_type: "identity", name: "iam", path: "/v3" },
+            CatalogEntry { service_type: "vpc", name: "vpc", path: "/vpc/v1/{project_id}" },
+            CatalogEntry { service_type: "network", name: "neutron", path: "/vpc" },
         ]
     }
 

@@ -8,19 +8,11 @@ pub fn required(key: &str) -> ApiError {
 }
 
 pub fn invalid_field(key: &str, value: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "IAM.0073",
-        format!("Invalid input for field '{key}'. The value is '{value}'."),
-    )
+    ApiError::new(400, "IAM.0073", format!("Invalid input for field '{key}'. The value is '{value}'."))
 }
 
 pub fn invalid_param(key: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "IAM.0007",
-        format!("Request parameter {key} is invalid."),
-    )
+    ApiError::new(400, "IAM.0007", format!("Request parameter {key} is invalid."))
 }
 
 pub fn invalid_body(detail: &str) -> ApiError {
@@ -29,11 +21,7 @@ pub fn invalid_body(detail: &str) -> ApiError {
 }
 
 pub fn subject_token_invalid() -> ApiError {
-    ApiError::new(
-        400,
-        "IAM.0009",
-        "X-Subject-Token is invalid in the request.",
-    )
+    ApiError::new(400, "IAM.0009", "X-Subject-Token is invalid in the request.")
 }
 
 pub fn project_unknown() -> ApiError {
@@ -41,11 +29,7 @@ pub fn project_unknown() -> ApiError {
 }
 
 pub fn authentication_required() -> ApiError {
-    ApiError::new(
-        401,
-        "IAM.0001",
-        "The request you have made requires authentication.",
-    )
+    ApiError::new(401, "IAM.0001", "The request you have made requires authentication.")
 }
 
 pub fn wrong_password() -> ApiError {
@@ -61,11 +45,7 @@ pub fn token_invalid() -> ApiError {
 }
 
 pub fn not_authorized() -> ApiError {
-    ApiError::new(
-        403,
-        "IAM.0002",
-        "You are not authorized to perform the requested action.",
-    )
+    ApiError::new(403, "IAM.0002", "You are not authorized to perform the requested action.")
 }
 
 pub fn user_disabled(name: &str) -> ApiError {
@@ -77,9 +57,5 @@ pub fn not_found(target: &str, id: &str) -> ApiError {
 }
 
 pub fn conflict(kind: &str, details: &str) -> ApiError {
-    ApiError::new(
-        409,
-        "IAM.0005",
-        format!("Conflict occurred when attempting to store {kind} - {details}."),
-    )
+    ApiError::new(409, "IAM.0005", format!("Conflict occurred when attempting to store {kind} - {details}."))
 }

@@ -56,21 +56,14 @@ fn default_ttl() -> u64 {
 fn default_domains() -> Vec<DomainSeed> {
     vec![DomainSeed {
         name: "emulator".into(),
-        users: vec![UserSeed {
-            name: "admin".into(),
-            password: "emulator".into(),
-        }],
+        users: vec![UserSeed { name: "admin".into(), password: "emulator".into() }],
         projects: vec!["eu-de".into(), "eu-nl".into()],
     }]
 }
 
 impl Default for IamConfig {
     fn default() -> Self {
-        IamConfig {
-            token_ttl_seconds: default_ttl(),
-            regions: Vec::new(),
-            domains: default_domains(),
-        }
+        IamConfig { token_ttl_seconds: default_ttl(), regions: Vec::new(), domains: default_domains() }
     }
 }
 
@@ -93,13 +86,8 @@ impl Iam {
         }
         regions.sort();
         regions.dedup();
-        let iam = Iam {
-            store,
-            clock,
-            token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64),
-            regions,
-            catalog: RwLock::new(Vec::new()),
-        };
+        let iam =
+            Iam { store, clock, token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64), regions, catalog: RwLock::new(Vec::new()) };
         iam.bootstrap(cfg)?;
         Ok(iam)
     }
@@ -119,44 +107,22 @@ impl Iam {
     fn bootstrap(&self, cfg: &IamConfig) -> ApiResult<()> {
         self.store.txn(|tx| {
             for seed in &cfg.domains {
-                let domain = match tx
-                    .list_docs::<Domain>(&ListQuery {
-                        kind: DOMAIN,
-                        key: Some(&seed.name),
-                        ..Default::default()
-                    })?
-                    .pop()
-                {
+                let domain = match tx.list_docs::<Domain>(&ListQuery { kind: DOMAIN, key: Some(&seed.name), ..Default::default() })?.pop() {
                     Some(d) => d,
                     None => {
-                        let d = Domain {
-                            id: otc_core::ids::hex32(),
-                            name: seed.name.clone(),
-                            enabled: true,
-                            description: String::new(),
-                        };
+                        let d = Domain { id: otc_core::ids::hex32(), name: seed.name.clone(), enabled: true, description: String::new() };
                         tx.insert_doc(DOMAIN, &d.id, &d.id, Some(&d.name), &d)?;
                         d
                     }
                 };
                 for u in &seed.users {
                     let key = model::name_key(&domain.id, &u.name);
-                    let existing = tx
-                        .list_docs::<User>(&ListQuery {
-                            kind: USER,
-                            key: Some(&key),
-                            ..Default::default()
-                        })?
-                        .pop();
+                    let existing = tx.list_docs::<User>(&ListQuery { kind: USER, key: Some(&key), ..Default::default() })?.pop();
                     // The configuration is the truth for seeded users' passwords.
                     let salt = otc_core::ids::secret_hex(8);
                     let user = match existing {
                         Some(e) if e.password_matches(&u.password) => continue,
-                        Some(e) => User {
-                            password_sha256: model::hash_password(&salt, &u.password),
-                            password_salt: salt,
-                            ..e
-                        },
+                        Some(e) => User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e },
                         None => User {
                             id: otc_core::ids::hex32(),
                             name: u.name.clone(),
@@ -180,26 +146,12 @@ impl Iam {
                 names.sort_by_key(|n| n.contains('_'));
                 for name in names {
                     let key = model::name_key(&domain.id, &name);
-                    if !tx
-                        .list(&ListQuery {
-                            kind: PROJECT,
-                            key: Some(&key),
-                            ..Default::default()
-                        })?
-                        .is_empty()
-                    {
+                    if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
                         continue;
                     }
                     let parent_id = if name.contains('_') {
                         let rkey = model::name_key(&domain.id, model::region_of(&name));
-                        match tx
-                            .list_docs::<Project>(&ListQuery {
-                                kind: PROJECT,
-                                key: Some(&rkey),
-                                ..Default::default()
-                            })?
-                            .pop()
-                        {
+                        match tx.list_docs::<Project>(&ListQuery { kind: PROJECT, key: Some(&rkey), ..Default::default() })?.pop() {
                             Some(p) => p.id,
                             None => domain.id.clone(),
                         }

@@ -126,9 +126,7 @@ pub fn valid_subproject_name(name: &str, regions: &[String]) -> bool {
     name.chars().count() <= 64
         && regions.iter().any(|r| r == region)
         && !suffix.is_empty()
-        && suffix
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && suffix.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
@@ -144,14 +142,8 @@ mod tests {
         assert!(!valid_subproject_name("eu-de_", &regions));
         assert!(!valid_subproject_name("us-east_x", &regions));
         assert!(!valid_subproject_name("eu-de_a b", &regions));
-        assert!(!valid_subproject_name(
-            &format!("eu-de_{}", "x".repeat(59)),
-            &regions
-        ));
-        assert!(valid_subproject_name(
-            &format!("eu-de_{}", "x".repeat(58)),
-            &regions
-        ));
+        assert!(!valid_subproject_name(&format!("eu-de_{}", "x".repeat(59)), &regions));
+        assert!(valid_subproject_name(&format!("eu-de_{}", "x".repeat(58)), &regions));
         assert_eq!(region_of("eu-de_test"), "eu-de");
     }
 

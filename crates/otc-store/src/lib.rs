@@ -25,12 +25,7 @@ pub enum StoreError {
     #[error("{kind} {id} already exists")]
     Exists { kind: String, id: String },
     #[error("{kind} {id} was changed concurrently (revision {found}, expected {expected})")]
-    Conflict {
-        kind: String,
-        id: String,
-        expected: i64,
-        found: i64,
-    },
+    Conflict { kind: String, id: String, expected: i64, found: i64 },
     #[error("{kind} {id} does not exist")]
     Missing { kind: String, id: String },
     #[error("stored document is not valid: {0}")]
@@ -59,8 +54,7 @@ pub struct Record {
 
 impl Record {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, StoreError> {
-        serde_json::from_str(&self.body)
-            .map_err(|e| StoreError::Decode(format!("{} {}: {e}", self.kind, self.id)))
+        serde_json::from_str(&self.body).map_err(|e| StoreError::Decode(format!("{} {}: {e}", self.kind, self.id)))
     }
 }
 
@@ -127,9 +121,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(backend: impl Backend + 'static) -> Self {
-        Store {
-            backend: Arc::new(backend),
-        }
+        Store { backend: Arc::new(backend) }
     }
 
     pub fn memory() -> Self {
@@ -146,10 +138,7 @@ impl Store {
 
     /// Runs `f` in one transaction. An `Err` from `f` rolls everything back
     /// and is returned as is; a storage failure becomes `E::from(StoreError)`.
-    pub fn txn<R, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&mut dyn Tx) -> Result<R, E>,
-    ) -> Result<R, E> {
+    pub fn txn<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<R, E>) -> Result<R, E> {
         let mut f = Some(f);
         let mut out: Option<Result<R, E>> = None;
         self.backend.run(&mut |tx| {
@@ -165,50 +154,18 @@ impl Store {
 
 /// Typed helpers over [`Tx`] for serde documents.
 pub trait TxExt: Tx {
-    fn get_doc<T: DeserializeOwned>(
-        &mut self,
-        kind: &str,
-        id: &str,
-    ) -> Result<Option<T>, StoreError> {
+    fn get_doc<T: DeserializeOwned>(&mut self, kind: &str, id: &str) -> Result<Option<T>, StoreError> {
         self.get(kind, id)?.map(|r| r.decode()).transpose()
     }
 
-    fn insert_doc<T: Serialize>(
-        &mut self,
-        kind: &str,
-        id: &str,
-        scope: &str,
-        key: Option<&str>,
-        doc: &T,
-    ) -> Result<i64, StoreError> {
+    fn insert_doc<T: Serialize>(&mut self, kind: &str, id: &str, scope: &str, key: Option<&str>, doc: &T) -> Result<i64, StoreError> {
         let body = encode(doc)?;
-        self.put(Put {
-            kind,
-            id,
-            scope,
-            key,
-            body,
-            expect: Expect::Absent,
-        })
+        self.put(Put { kind, id, scope, key, body, expect: Expect::Absent })
     }
 
-    fn update_doc<T: Serialize>(
-        &mut self,
-        kind: &str,
-        id: &str,
-        scope: &str,
-        key: Option<&str>,
-        doc: &T,
-    ) -> Result<i64, StoreError> {
+    fn update_doc<T: Serialize>(&mut self, kind: &str, id: &str, scope: &str, key: Option<&str>, doc: &T) -> Result<i64, StoreError> {
         let body = encode(doc)?;
-        self.put(Put {
-            kind,
-            id,
-            scope,
-            key,
-            body,
-            expect: Expect::Present,
-        })
+        self.put(Put { kind, id, scope, key, body, expect: Expect::Present })
     }
 
     fn list_docs<T: DeserializeOwned>(&mut self, q: &ListQuery<'_>) -> Result<Vec<T>, StoreError> {

@@ -15,14 +15,7 @@ struct Doc {
 
 impl Default for Record {
     fn default() -> Self {
-        Record {
-            kind: String::new(),
-            id: String::new(),
-            scope: String::new(),
-            key: None,
-            body: String::new(),
-            revision: 0,
-        }
+        Record { kind: String::new(), id: String::new(), scope: String::new(), key: None, body: String::new(), revision: 0 }
     }
 }
 
@@ -46,10 +39,7 @@ impl State {
             }
         }
         if let Some(n) = new {
-            self.order
-                .entry(kind.to_string())
-                .or_default()
-                .insert(n.seq, id.to_string());
+            self.order.entry(kind.to_string()).or_default().insert(n.seq, id.to_string());
             self.docs.insert(k, n);
         }
         old
@@ -74,19 +64,13 @@ impl MemTx<'_> {
 }
 
 fn clone_doc(d: &Doc) -> Doc {
-    Doc {
-        seq: d.seq,
-        rec: d.rec.clone(),
-    }
+    Doc { seq: d.seq, rec: d.rec.clone() }
 }
 
 impl Backend for MemoryBackend {
     fn run(&self, f: &mut dyn FnMut(&mut dyn Tx) -> bool) -> Result<(), StoreError> {
         let mut guard = self.state.lock();
-        let mut tx = MemTx {
-            state: &mut guard,
-            undo: Vec::new(),
-        };
+        let mut tx = MemTx { state: &mut guard, undo: Vec::new() };
         if !f(&mut tx) {
             let MemTx { state, undo } = tx;
             for (kind, id, old) in undo.into_iter().rev() {
@@ -103,38 +87,17 @@ impl Backend for MemoryBackend {
 
 impl Tx for MemTx<'_> {
     fn get(&mut self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
-        Ok(self
-            .state
-            .docs
-            .get(&(kind.to_string(), id.to_string()))
-            .map(|d| d.rec.clone()))
+        Ok(self.state.docs.get(&(kind.to_string(), id.to_string())).map(|d| d.rec.clone()))
     }
 
     fn put(&mut self, p: Put<'_>) -> Result<i64, StoreError> {
-        let existing = self
-            .state
-            .docs
-            .get(&(p.kind.to_string(), p.id.to_string()))
-            .map(clone_doc);
-        let missing = || StoreError::Missing {
-            kind: p.kind.into(),
-            id: p.id.into(),
-        };
+        let existing = self.state.docs.get(&(p.kind.to_string(), p.id.to_string())).map(clone_doc);
+        let missing = || StoreError::Missing { kind: p.kind.into(), id: p.id.into() };
         match (p.expect, &existing) {
-            (Expect::Absent, Some(_)) => {
-                return Err(StoreError::Exists {
-                    kind: p.kind.into(),
-                    id: p.id.into(),
-                })
-            }
+            (Expect::Absent, Some(_)) => return Err(StoreError::Exists { kind: p.kind.into(), id: p.id.into() }),
             (Expect::Present | Expect::Revision(_), None) => return Err(missing()),
             (Expect::Revision(want), Some(d)) if want != d.rec.revision => {
-                return Err(StoreError::Conflict {
-                    kind: p.kind.into(),
-                    id: p.id.into(),
-                    expected: want,
-                    found: d.rec.revision,
-                })
+                return Err(StoreError::Conflict { kind: p.kind.into(), id: p.id.into(), expected: want, found: d.rec.revision })
             }
             _ => {}
         }
@@ -145,24 +108,14 @@ impl Tx for MemTx<'_> {
                 (self.state.next_seq, 1)
             }
         };
-        let rec = Record {
-            kind: p.kind.into(),
-            id: p.id.into(),
-            scope: p.scope.into(),
-            key: p.key.map(str::to_string),
-            body: p.body,
-            revision,
-        };
+        let rec =
+            Record { kind: p.kind.into(), id: p.id.into(), scope: p.scope.into(), key: p.key.map(str::to_string), body: p.body, revision };
         self.set(p.kind, p.id, Some(Doc { seq, rec }));
         Ok(revision)
     }
 
     fn delete(&mut self, kind: &str, id: &str) -> Result<bool, StoreError> {
-        if !self
-            .state
-            .docs
-            .contains_key(&(kind.to_string(), id.to_string()))
-        {
+        if !self.state.docs.contains_key(&(kind.to_string(), id.to_string())) {
             return Ok(false);
         }
         self.set(kind, id, None);
@@ -172,10 +125,7 @@ impl Tx for MemTx<'_> {
     fn list(&mut self, q: &ListQuery<'_>) -> Result<Vec<Record>, StoreError> {
         let Some(order) = self.state.order.get(q.kind) else {
             return match q.after {
-                Some(m) => Err(StoreError::Missing {
-                    kind: q.kind.into(),
-                    id: m.into(),
-                }),
+                Some(m) => Err(StoreError::Missing { kind: q.kind.into(), id: m.into() }),
                 None => Ok(vec![]),
             };
         };
@@ -185,10 +135,7 @@ impl Tx for MemTx<'_> {
                     .state
                     .docs
                     .get(&(q.kind.to_string(), m.to_string()))
-                    .ok_or_else(|| StoreError::Missing {
-                        kind: q.kind.into(),
-                        id: m.into(),
-                    })?;
+                    .ok_or_else(|| StoreError::Missing { kind: q.kind.into(), id: m.into() })?;
                 std::ops::Bound::Excluded(d.seq)
             }
             None => std::ops::Bound::Unbounded,
@@ -200,9 +147,7 @@ impl Tx for MemTx<'_> {
                 break;
             }
             let d = &self.state.docs[&(q.kind.to_string(), id.clone())];
-            if q.scope.is_some_and(|s| s != d.rec.scope)
-                || q.key.is_some_and(|k| Some(k) != d.rec.key.as_deref())
-            {
+            if q.scope.is_some_and(|s| s != d.rec.scope) || q.key.is_some_and(|k| Some(k) != d.rec.key.as_deref()) {
                 continue;
             }
             out.push(d.rec.clone());
@@ -211,11 +156,6 @@ impl Tx for MemTx<'_> {
     }
 
     fn count(&mut self, kind: &str, scope: Option<&str>) -> Result<usize, StoreError> {
-        Ok(self
-            .state
-            .docs
-            .values()
-            .filter(|d| d.rec.kind == kind && scope.is_none_or(|s| s == d.rec.scope))
-            .count())
+        Ok(self.state.docs.values().filter(|d| d.rec.kind == kind && scope.is_none_or(|s| s == d.rec.scope)).count())
     }
 }

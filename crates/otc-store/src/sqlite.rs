@@ -37,25 +37,20 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 impl SqliteBackend {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?;
         }
         let conn = Connection::open(path).map_err(db_err)?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=5000;")
             .map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
-        Ok(SqliteBackend {
-            conn: Mutex::new(conn),
-        })
+        Ok(SqliteBackend { conn: Mutex::new(conn) })
     }
 }
 
 impl Backend for SqliteBackend {
     fn run(&self, f: &mut dyn FnMut(&mut dyn Tx) -> bool) -> Result<(), StoreError> {
         let mut conn = self.conn.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db_err)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
         let commit = {
             let mut stx = SqliteTx { tx: &tx };
             f(&mut stx)
@@ -77,14 +72,7 @@ struct SqliteTx<'a> {
 }
 
 fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
-    Ok(Record {
-        kind: r.get(0)?,
-        id: r.get(1)?,
-        scope: r.get(2)?,
-        key: r.get(3)?,
-        body: r.get(4)?,
-        revision: r.get(5)?,
-    })
+    Ok(Record { kind: r.get(0)?, id: r.get(1)?, scope: r.get(2)?, key: r.get(3)?, body: r.get(4)?, revision: r.get(5)? })
 }
 
 impl SqliteTx<'_> {
@@ -101,9 +89,7 @@ impl SqliteTx<'_> {
 impl Tx for SqliteTx<'_> {
     fn get(&mut self, kind: &str, id: &str) -> Result<Option<Record>, StoreError> {
         self.tx
-            .prepare_cached(
-                "SELECT kind, id, scope, key, body, revision FROM docs WHERE kind = ?1 AND id = ?2",
-            )
+            .prepare_cached("SELECT kind, id, scope, key, body, revision FROM docs WHERE kind = ?1 AND id = ?2")
             .map_err(db_err)?
             .query_row(params![kind, id], row_to_record)
             .optional()
@@ -118,25 +104,12 @@ impl Tx for SqliteTx<'_> {
             .query_row(params![p.kind, p.id], |r| r.get(0))
             .optional()
             .map_err(db_err)?;
-        let missing = || StoreError::Missing {
-            kind: p.kind.into(),
-            id: p.id.into(),
-        };
+        let missing = || StoreError::Missing { kind: p.kind.into(), id: p.id.into() };
         match (p.expect, current) {
-            (Expect::Absent, Some(_)) => {
-                return Err(StoreError::Exists {
-                    kind: p.kind.into(),
-                    id: p.id.into(),
-                })
-            }
+            (Expect::Absent, Some(_)) => return Err(StoreError::Exists { kind: p.kind.into(), id: p.id.into() }),
             (Expect::Present | Expect::Revision(_), None) => return Err(missing()),
             (Expect::Revision(want), Some(found)) if want != found => {
-                return Err(StoreError::Conflict {
-                    kind: p.kind.into(),
-                    id: p.id.into(),
-                    expected: want,
-                    found,
-                })
+                return Err(StoreError::Conflict { kind: p.kind.into(), id: p.id.into(), expected: want, found })
             }
             _ => {}
         }
@@ -172,15 +145,11 @@ impl Tx for SqliteTx<'_> {
 
     fn list(&mut self, q: &ListQuery<'_>) -> Result<Vec<Record>, StoreError> {
         let after = match q.after {
-            Some(m) => Some(self.seq_of(q.kind, m)?.ok_or_else(|| StoreError::Missing {
-                kind: q.kind.into(),
-                id: m.into(),
-            })?),
+            Some(m) => Some(self.seq_of(q.kind, m)?.ok_or_else(|| StoreError::Missing { kind: q.kind.into(), id: m.into() })?),
             None => None,
         };
         // Conditions are fixed per shape, so each shape is one cached statement.
-        let mut sql =
-            String::from("SELECT kind, id, scope, key, body, revision FROM docs WHERE kind = ?1");
+        let mut sql = String::from("SELECT kind, id, scope, key, body, revision FROM docs WHERE kind = ?1");
         if q.scope.is_some() {
             sql.push_str(" AND scope = ?2");
         }
@@ -223,11 +192,9 @@ impl Tx for SqliteTx<'_> {
                 .prepare_cached("SELECT COUNT(*) FROM docs WHERE kind = ?1 AND scope = ?2")
                 .map_err(db_err)?
                 .query_row(params![kind, s], |r| r.get(0)),
-            None => self
-                .tx
-                .prepare_cached("SELECT COUNT(*) FROM docs WHERE kind = ?1")
-                .map_err(db_err)?
-                .query_row(params![kind], |r| r.get(0)),
+            None => {
+                self.tx.prepare_cached("SELECT COUNT(*) FROM docs WHERE kind = ?1").map_err(db_err)?.query_row(params![kind], |r| r.get(0))
+            }
         }
         .map_err(db_err)?;
         Ok(n as usize)

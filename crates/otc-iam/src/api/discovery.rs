@@ -24,10 +24,7 @@ fn list_links(self_link: String) -> Value {
 
 impl Iam {
     pub(crate) fn versions(&self, input: &Input<'_>) -> ApiResult<Reply> {
-        Reply::json(
-            300,
-            &json!({"versions": {"values": [version_doc(input.base_url)]}}),
-        )
+        Reply::json(300, &json!({"versions": {"values": [version_doc(input.base_url)]}}))
     }
 
     pub(crate) fn version_v3(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -46,15 +43,8 @@ impl Iam {
     }
 
     pub(crate) fn list_regions(&self, input: &Input<'_>) -> ApiResult<Reply> {
-        let regions: Vec<Value> = self
-            .regions
-            .iter()
-            .map(|r| self.region_json(r, input.base_url))
-            .collect();
-        Reply::json(
-            200,
-            &json!({"regions": regions, "links": list_links(format!("{}/v3/regions", input.base_url))}),
-        )
+        let regions: Vec<Value> = self.regions.iter().map(|r| self.region_json(r, input.base_url)).collect();
+        Reply::json(200, &json!({"regions": regions, "links": list_links(format!("{}/v3/regions", input.base_url))}))
     }
 
     pub(crate) fn show_region(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -62,10 +52,7 @@ impl Iam {
         if !self.regions.iter().any(|r| r == id) {
             return Err(errors::not_found("region", id));
         }
-        Reply::json(
-            200,
-            &json!({"region": self.region_json(id, input.base_url)}),
-        )
+        Reply::json(200, &json!({"region": self.region_json(id, input.base_url)}))
     }
 
     pub(crate) fn list_services(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -75,10 +62,7 @@ impl Iam {
             services.retain(|s| s["type"] == t);
             link = format!("{link}?type={t}");
         }
-        Reply::json(
-            200,
-            &json!({"services": services, "links": list_links(link)}),
-        )
+        Reply::json(200, &json!({"services": services, "links": list_links(link)}))
     }
 
     pub(crate) fn show_service(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -91,8 +75,7 @@ impl Iam {
     }
 
     pub(crate) fn list_endpoints(&self, input: &Input<'_>) -> ApiResult<Reply> {
-        let mut endpoints =
-            catalog::endpoints(&self.catalog_entries(), &self.regions, input.base_url);
+        let mut endpoints = catalog::endpoints(&self.catalog_entries(), &self.regions, input.base_url);
         let mut filters = Vec::new();
         if let Some(i) = input.query.get("interface") {
             if !matches!(i, "public" | "internal" | "admin") {
@@ -109,10 +92,7 @@ impl Iam {
         if !filters.is_empty() {
             link = format!("{link}?{}", filters.join("&"));
         }
-        Reply::json(
-            200,
-            &json!({"endpoints": endpoints, "links": list_links(link)}),
-        )
+        Reply::json(200, &json!({"endpoints": endpoints, "links": list_links(link)}))
     }
 
     pub(crate) fn show_endpoint(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -127,23 +107,13 @@ impl Iam {
     pub(crate) fn auth_catalog(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let scope = ctx.project_id.as_deref().zip(ctx.region.as_deref());
-        let catalog = catalog::token_catalog(
-            &self.catalog_entries(),
-            &self.regions,
-            scope,
-            input.base_url,
-        );
-        Reply::json(
-            200,
-            &json!({"catalog": catalog, "links": {"self": format!("{}/v3/auth/catalog", input.base_url)}}),
-        )
+        let catalog = catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, input.base_url);
+        Reply::json(200, &json!({"catalog": catalog, "links": {"self": format!("{}/v3/auth/catalog", input.base_url)}}))
     }
 
     pub(crate) fn auth_domains(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
-        let domain = self
-            .store
-            .txn(|tx| tx.get_doc::<Domain>(DOMAIN, &ctx.domain_id))?;
+        let domain = self.store.txn(|tx| tx.get_doc::<Domain>(DOMAIN, &ctx.domain_id))?;
         let domains: Vec<Value> = domain
             .into_iter()
             .map(|d| {
@@ -156,9 +126,6 @@ impl Iam {
                 })
             })
             .collect();
-        Reply::json(
-            200,
-            &json!({"domains": domains, "links": list_links(format!("{}/v3/auth/domains", input.base_url))}),
-        )
+        Reply::json(200, &json!({"domains": domains, "links": list_links(format!("{}/v3/auth/domains", input.base_url))}))
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod body;
 pub mod discovery;
+pub mod domain_config;
 pub mod projects;
 pub mod tokens;

@@ -31,11 +31,7 @@ fn list_json(projects: &[Project], self_link: String, base_url: &str) -> Value {
 }
 
 fn domain_projects(tx: &mut dyn Tx, domain_id: &str) -> ApiResult<Vec<Project>> {
-    Ok(tx.list_docs(&ListQuery {
-        kind: PROJECT,
-        scope: Some(domain_id),
-        ..Default::default()
-    })?)
+    Ok(tx.list_docs(&ListQuery { kind: PROJECT, scope: Some(domain_id), ..Default::default() })?)
 }
 
 /// A project of the caller's domain.
@@ -71,16 +67,8 @@ impl Iam {
         let paging = match (q.get("page"), q.get("per_page")) {
             (None, None) => None,
             (Some(page), Some(per)) => {
-                let page: usize = page
-                    .parse()
-                    .ok()
-                    .filter(|p| *p >= 1)
-                    .ok_or_else(|| errors::invalid_param("page"))?;
-                let per: usize = per
-                    .parse()
-                    .ok()
-                    .filter(|p| (1..=5000).contains(p))
-                    .ok_or_else(|| errors::invalid_param("per_page"))?;
+                let page: usize = page.parse().ok().filter(|p| *p >= 1).ok_or_else(|| errors::invalid_param("page"))?;
+                let per: usize = per.parse().ok().filter(|p| (1..=5000).contains(p)).ok_or_else(|| errors::invalid_param("per_page"))?;
                 Some((page, per))
             }
             (None, Some(_)) => return Err(errors::invalid_param("page")),
@@ -108,24 +96,15 @@ impl Iam {
     pub(crate) fn auth_projects(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let projects = self.store.txn(|tx| domain_projects(tx, &ctx.domain_id))?;
-        Reply::json(
-            200,
-            &list_json(
-                &projects,
-                format!("{}/v3/auth/projects", input.base_url),
-                input.base_url,
-            ),
-        )
+        Reply::json(200, &list_json(&projects, format!("{}/v3/auth/projects", input.base_url), input.base_url))
     }
 
     pub(crate) fn user_projects(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let user_id = input.param("user_id");
-        let projects = self.store.txn(|tx| {
-            match tx.get_doc::<crate::model::User>(crate::model::USER, user_id)? {
-                Some(u) if u.domain_id == ctx.domain_id => domain_projects(tx, &ctx.domain_id),
-                _ => Err(errors::not_found("user", user_id)),
-            }
+        let projects = self.store.txn(|tx| match tx.get_doc::<crate::model::User>(crate::model::USER, user_id)? {
+            Some(u) if u.domain_id == ctx.domain_id => domain_projects(tx, &ctx.domain_id),
+            _ => Err(errors::not_found("user", user_id)),
         })?;
         let link = format!("{}/v3/users/{user_id}/projects", input.base_url);
         Reply::json(200, &list_json(&projects, link, input.base_url))
@@ -133,9 +112,7 @@ impl Iam {
 
     pub(crate) fn show_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
-        let p = self
-            .store
-            .txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
+        let p = self.store.txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
         Reply::json(200, &json!({"project": project_json(&p, input.base_url)}))
     }
 
@@ -155,36 +132,21 @@ impl Iam {
             }
         }
         let requested_parent = body::opt_str(p, "parent_id")?;
+        if self.subprojects_used(&ctx.domain_id)? >= super::domain_config::PROJECT_QUOTA {
+            return Err(errors::conflict("project", "The number of projects exceeds the quota"));
+        }
         let project = self.store.txn(|tx| {
             let key = model::name_key(&ctx.domain_id, name);
-            if !tx
-                .list(&ListQuery {
-                    kind: PROJECT,
-                    key: Some(&key),
-                    ..Default::default()
-                })?
-                .is_empty()
-            {
+            if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
                 return Err(errors::conflict("project", "Duplicate project name"));
             }
             // A sub-project hangs below its region's project.
             let region_key = model::name_key(&ctx.domain_id, model::region_of(name));
-            let region_project = tx
-                .list_docs::<Project>(&ListQuery {
-                    kind: PROJECT,
-                    key: Some(&region_key),
-                    ..Default::default()
-                })?
-                .pop();
+            let region_project = tx.list_docs::<Project>(&ListQuery { kind: PROJECT, key: Some(&region_key), ..Default::default() })?.pop();
             let parent_id = match (requested_parent, &region_project) {
                 (None, Some(r)) => r.id.clone(),
                 (None, None) => ctx.domain_id.clone(),
-                (Some(want), _)
-                    if want == ctx.domain_id
-                        || region_project.as_ref().is_some_and(|r| r.id == want) =>
-                {
-                    want.to_string()
-                }
+                (Some(want), _) if want == ctx.domain_id || region_project.as_ref().is_some_and(|r| r.id == want) => want.to_string(),
                 (Some(want), _) => return Err(errors::invalid_field("parent_id", want)),
             };
             let project = Project {
@@ -197,19 +159,10 @@ impl Iam {
                 status: "normal".into(),
                 suspended_time: None,
             };
-            tx.insert_doc(
-                PROJECT,
-                &project.id,
-                &project.domain_id,
-                Some(&key),
-                &project,
-            )?;
+            tx.insert_doc(PROJECT, &project.id, &project.domain_id, Some(&key), &project)?;
             Ok(project)
         })?;
-        Reply::json(
-            201,
-            &json!({"project": project_json(&project, input.base_url)}),
-        )
+        Reply::json(201, &json!({"project": project_json(&project, input.base_url)}))
     }
 
     pub(crate) fn update_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -234,14 +187,7 @@ impl Iam {
                     return Err(errors::not_authorized());
                 }
                 let key = model::name_key(&ctx.domain_id, n);
-                if !tx
-                    .list(&ListQuery {
-                        kind: PROJECT,
-                        key: Some(&key),
-                        ..Default::default()
-                    })?
-                    .is_empty()
-                {
+                if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
                     return Err(errors::conflict("project", "Duplicate project name"));
                 }
                 project.name = n.to_string();
@@ -250,19 +196,10 @@ impl Iam {
                 project.description = d.to_string();
             }
             let key = model::name_key(&ctx.domain_id, &project.name);
-            tx.update_doc(
-                PROJECT,
-                &project.id,
-                &project.domain_id,
-                Some(&key),
-                &project,
-            )?;
+            tx.update_doc(PROJECT, &project.id, &project.domain_id, Some(&key), &project)?;
             Ok(project)
         })?;
-        Reply::json(
-            200,
-            &json!({"project": project_json(&project, input.base_url)}),
-        )
+        Reply::json(200, &json!({"project": project_json(&project, input.base_url)}))
     }
 
     pub(crate) fn delete_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -274,11 +211,7 @@ impl Iam {
             }
             tx.delete(PROJECT, &project.id)?;
             // Tokens scoped to a deleted project stop working at once.
-            for t in tx.list(&ListQuery {
-                kind: TOKEN,
-                scope: Some(&project.id),
-                ..Default::default()
-            })? {
+            for t in tx.list(&ListQuery { kind: TOKEN, scope: Some(&project.id), ..Default::default() })? {
                 tx.delete(TOKEN, &t.id)?;
             }
             Ok(())
@@ -288,9 +221,7 @@ impl Iam {
 
     pub(crate) fn show_project_status(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
-        let p = self
-            .store
-            .txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
+        let p = self.store.txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
         let mut body = json!({
             "id": p.id,
             "name": p.name,
@@ -321,13 +252,7 @@ impl Iam {
             project.suspended_time = (status == "suspended").then_some(now);
             project.status = status.to_string();
             let key = model::name_key(&ctx.domain_id, &project.name);
-            tx.update_doc(
-                PROJECT,
-                &project.id,
-                &project.domain_id,
-                Some(&key),
-                &project,
-            )?;
+            tx.update_doc(PROJECT, &project.id, &project.domain_id, Some(&key), &project)?;
             Ok::<_, otc_core::ApiError>(())
         })?;
         Ok(Reply::empty(204))

@@ -1,9 +1,7 @@
 //! POST/GET/HEAD/DELETE /v3/auth/tokens.
 
 use super::body::{self, Obj};
-use crate::model::{
-    self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, TOKEN, USER,
-};
+use crate::model::{self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, TOKEN, USER};
 use crate::{catalog, errors, Iam};
 use otc_core::api::{Input, Reply};
 use otc_core::{time, ApiResult};
@@ -18,13 +16,7 @@ fn find_domain(tx: &mut dyn Tx, d: &Obj) -> ApiResult<Option<Domain>> {
         return Ok(tx.get_doc(DOMAIN, id)?);
     }
     match body::opt_str(d, "name")? {
-        Some(name) => Ok(tx
-            .list_docs::<Domain>(&ListQuery {
-                kind: DOMAIN,
-                key: Some(name),
-                ..Default::default()
-            })?
-            .pop()),
+        Some(name) => Ok(tx.list_docs::<Domain>(&ListQuery { kind: DOMAIN, key: Some(name), ..Default::default() })?.pop()),
         None => Err(errors::required("name")),
     }
 }
@@ -40,13 +32,9 @@ fn password_user(tx: &mut dyn Tx, identity: &Obj) -> ApiResult<User> {
         let name = body::string(u, "name")?;
         let domain = find_domain(tx, body::object(u, "domain")?)?;
         match domain {
-            Some(d) => tx
-                .list_docs::<User>(&ListQuery {
-                    kind: USER,
-                    key: Some(&model::name_key(&d.id, name)),
-                    ..Default::default()
-                })?
-                .pop(),
+            Some(d) => {
+                tx.list_docs::<User>(&ListQuery { kind: USER, key: Some(&model::name_key(&d.id, name)), ..Default::default() })?.pop()
+            }
             None => None,
         }
     };
@@ -64,10 +52,9 @@ impl Iam {
         let identity = body::object(auth, "identity")?;
         let methods: Vec<String> = match identity.get("methods") {
             None | Some(Value::Null) => return Err(errors::required("methods")),
-            Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => a
-                .iter()
-                .filter_map(|m| m.as_str().map(str::to_string))
-                .collect(),
+            Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {
+                a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()
+            }
             Some(other) => return Err(errors::invalid_field("methods", &other.to_string())),
         };
         if methods.iter().any(|m| m != "password" && m != "token") {
@@ -85,20 +72,13 @@ impl Iam {
                 // Re-scoping keeps the original token's expiry, as Keystone does.
                 let presented = match body::opt_object(identity, "token")? {
                     Some(t) => body::string(t, "id")?.to_string(),
-                    None => input
-                        .header("x-auth-token")
-                        .map(str::to_string)
-                        .ok_or_else(|| errors::required("token"))?,
+                    None => input.header("x-auth-token").map(str::to_string).ok_or_else(|| errors::required("token"))?,
                 };
-                let old = tx
-                    .get_doc::<Token>(TOKEN, &model::token_key(&presented))?
-                    .ok_or_else(errors::token_invalid)?;
+                let old = tx.get_doc::<Token>(TOKEN, &model::token_key(&presented))?.ok_or_else(errors::token_invalid)?;
                 if old.expires_at <= now {
                     return Err(errors::token_expired());
                 }
-                let u = tx
-                    .get_doc::<User>(USER, &old.user_id)?
-                    .ok_or_else(errors::token_invalid)?;
+                let u = tx.get_doc::<User>(USER, &old.user_id)?.ok_or_else(errors::token_invalid)?;
                 if user.as_ref().is_some_and(|p| p.id != u.id) {
                     return Err(errors::authentication_required());
                 }
@@ -109,15 +89,9 @@ impl Iam {
             if !user.enabled {
                 return Err(errors::user_disabled(&user.name));
             }
-            let domain = tx
-                .get_doc::<Domain>(DOMAIN, &user.domain_id)?
-                .ok_or_else(errors::authentication_required)?;
+            let domain = tx.get_doc::<Domain>(DOMAIN, &user.domain_id)?.ok_or_else(errors::authentication_required)?;
             let scope = body::opt_object(auth, "scope")?;
-            let project = match scope
-                .map(|s| body::opt_object(s, "project"))
-                .transpose()?
-                .flatten()
-            {
+            let project = match scope.map(|s| body::opt_object(s, "project")).transpose()?.flatten() {
                 None => None,
                 Some(p) => {
                     let found = if let Some(id) = body::opt_str(p, "id")? {
@@ -139,19 +113,11 @@ impl Iam {
                     if found.domain_id != user.domain_id {
                         return Err(errors::not_authorized());
                     }
-                    Some(TokenProject {
-                        id: found.id.clone(),
-                        name: found.name.clone(),
-                        region: found.region().to_string(),
-                    })
+                    Some(TokenProject { id: found.id.clone(), name: found.name.clone(), region: found.region().to_string() })
                 }
             };
             if project.is_none() {
-                if let Some(d) = scope
-                    .map(|s| body::opt_object(s, "domain"))
-                    .transpose()?
-                    .flatten()
-                {
+                if let Some(d) = scope.map(|s| body::opt_object(s, "domain")).transpose()?.flatten() {
                     let wanted = find_domain(tx, d)?;
                     if wanted.is_none_or(|w| w.id != domain.id) {
                         return Err(errors::not_authorized());
@@ -180,8 +146,7 @@ impl Iam {
             Ok(token)
         })?;
         let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
-        Reply::json(201, &self.token_body(&token, with_catalog, input.base_url))
-            .map(|r| r.header("x-subject-token", secret))
+        Reply::json(201, &self.token_body(&token, with_catalog, input.base_url)).map(|r| r.header("x-subject-token", secret))
     }
 
     /// The documented `{"token": {...}}` body.
@@ -199,16 +164,8 @@ impl Iam {
             None => body["domain"] = domain,
         }
         if with_catalog {
-            let scope = t
-                .project
-                .as_ref()
-                .map(|p| (p.id.as_str(), p.region.as_str()));
-            body["catalog"] = Value::Array(catalog::token_catalog(
-                &self.catalog_entries(),
-                &self.regions,
-                scope,
-                base_url,
-            ));
+            let scope = t.project.as_ref().map(|p| (p.id.as_str(), p.region.as_str()));
+            body["catalog"] = Value::Array(catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, base_url));
         }
         json!({ "token": body })
     }
@@ -216,16 +173,11 @@ impl Iam {
     /// The subject token of a validate/revoke call, visible to the caller:
     /// unknown, revoked or another domain's tokens are all "not found".
     fn subject(&self, input: &Input<'_>, allow_expired: bool) -> ApiResult<(String, Token)> {
-        let secret = input
-            .header("x-subject-token")
-            .filter(|s| !s.is_empty())
-            .ok_or_else(errors::subject_token_invalid)?;
+        let secret = input.header("x-subject-token").filter(|s| !s.is_empty()).ok_or_else(errors::subject_token_invalid)?;
         let ctx = input.ctx()?;
         let not_found = || errors::not_found("token", secret);
         let token = self.find_token(secret)?.ok_or_else(not_found)?;
-        if token.domain_id != ctx.domain_id
-            || (!allow_expired && token.expires_at <= self.clock.now())
-        {
+        if token.domain_id != ctx.domain_id || (!allow_expired && token.expires_at <= self.clock.now()) {
             return Err(not_found());
         }
         Ok((secret.to_string(), token))
@@ -234,8 +186,7 @@ impl Iam {
     pub(crate) fn validate_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let (secret, token) = self.subject(input, false)?;
         let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
-        Reply::json(200, &self.token_body(&token, with_catalog, input.base_url))
-            .map(|r| r.header("x-subject-token", secret))
+        Reply::json(200, &self.token_body(&token, with_catalog, input.base_url)).map(|r| r.header("x-subject-token", secret))
     }
 
     pub(crate) fn check_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -245,8 +196,7 @@ impl Iam {
 
     pub(crate) fn revoke_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let (secret, _) = self.subject(input, true)?;
-        self.store
-            .txn(|tx| tx.delete(TOKEN, &model::token_key(&secret)))?;
+        self.store.txn(|tx| tx.delete(TOKEN, &model::token_key(&secret)))?;
         Ok(Reply::empty(204))
     }
 }

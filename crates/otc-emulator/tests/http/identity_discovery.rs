@@ -1,0 +1,76 @@
+use crate::common::*;
+use reqwest::Method;
+use serde_json::Value;
+
+#[tokio::test]
+async fn version_documents() {
+    let emu = Emu::start().await;
+    for path in ["/", "/iam/", "/iam"] {
+        let r = emu.http.get(emu.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 300, "{path}");
+        let b: Value = r.json().await.unwrap();
+        let v = &b["versions"]["values"][0];
+        assert_eq!(v["id"], "v3.6");
+        assert_eq!(v["status"], "stable");
+        assert_eq!(v["links"][0]["href"], emu.url("/v3/"));
+    }
+    for path in ["/v3", "/v3/", "/iam/v3"] {
+        let r = emu.http.get(emu.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(b["version"]["media-types"][0]["type"], "application/vnd.openstack.identity-v3+json");
+    }
+}
+
+#[tokio::test]
+async fn regions_services_endpoints_catalog_domains() {
+    let emu = Emu::start().await;
+    let t = emu.token(Some("eu-de")).await;
+    let get = |path: &'static str| {
+        let emu = &emu;
+        let t = t.clone();
+        async move {
+            let r = emu.call(Method::GET, path, Some(&t), None).await;
+            assert_eq!(r.status(), 200, "{path}");
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let b = get("/v3/regions").await;
+    let ids: Vec<&str> = b["regions"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["eu-de", "eu-nl"]);
+    assert!(b["regions"][0]["parent_region_id"].is_null());
+    assert_eq!(b["regions"][0]["locales"]["en-us"], "eu-de");
+    let b = get("/v3/regions/eu-nl").await;
+    assert_eq!(b["region"]["id"], "eu-nl");
+    let (s, c, _) = outcome(emu.call(Method::GET, "/v3/regions/mars", Some(&t), None).await).await;
+    assert_eq!((s, c.as_str()), (404, "IAM.0004"));
+
+    let b = get("/v3/services").await;
+    let identity = b["services"].as_array().unwrap().iter().find(|s| s["type"] == "identity").unwrap().clone();
+    assert_eq!(identity["enabled"], true);
+    let sid = identity["id"].as_str().unwrap().to_string();
+    let r = emu.call(Method::GET, &format!("/v3/services/{sid}"), Some(&t), None).await;
+    assert_eq!(r.status(), 200);
+    let b: Value = emu.call(Method::GET, "/v3/services?type=compute", Some(&t), None).await.json().await.unwrap();
+    assert!(b["services"].as_array().unwrap().is_empty(), "compute is not served yet");
+    assert_eq!(emu.call(Method::GET, "/v3/services/nope", Some(&t), None).await.status(), 404);
+
+    let b: Value =
+        emu.call(Method::GET, &format!("/v3/endpoints?service_id={sid}&interface=public"), Some(&t), None).await.json().await.unwrap();
+    let eps = b["endpoints"].as_array().unwrap();
+    assert_eq!(eps.len(), 2, "one identity endpoint per region");
+    let eid = eps[0]["id"].as_str().unwrap();
+    let r = emu.call(Method::GET, &format!("/v3/endpoints/{eid}"), Some(&t), None).await;
+    assert_eq!(r.status(), 200);
+    let (s, c, _) = outcome(emu.call(Method::GET, "/v3/endpoints?interface=sideways", Some(&t), None).await).await;
+    assert_eq!((s, c.as_str()), (400, "IAM.0007"));
+    let b: Value = emu.call(Method::GET, "/v3/endpoints?interface=admin", Some(&t), None).await.json().await.unwrap();
+    assert!(b["endpoints"].as_array().unwrap().is_empty());
+
+    let b = get("/v3/auth/catalog").await;
+    assert_eq!(b["catalog"][0]["endpoints"][0]["region_id"], "eu-de");
+    assert_eq!(b["links"]["self"], emu.url("/v3/auth/catalog"));
+    let b = get("/v3/auth/domains").await;
+    assert_eq!(b["domains"][0]["name"], "emulator");
+    assert_eq!(b["domains"].as_array().unwrap().len(), 1);
+}
