@@ -145,13 +145,12 @@ impl Iam {
                 let mut names = seed.projects.clone();
                 names.sort_by_key(|n| n.contains('_'));
                 for name in names {
-                    let key = model::name_key(&domain.id, &name);
-                    if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
+                    if model::project_by_name(tx, &domain.id, &name)?.is_some() {
                         continue;
                     }
+                    let key = model::name_key(&domain.id, &name);
                     let parent_id = if name.contains('_') {
-                        let rkey = model::name_key(&domain.id, model::region_of(&name));
-                        match tx.list_docs::<Project>(&ListQuery { kind: PROJECT, key: Some(&rkey), ..Default::default() })?.pop() {
+                        match model::project_by_name(tx, &domain.id, model::region_of(&name))? {
                             Some(p) => p.id,
                             None => domain.id.clone(),
                         }

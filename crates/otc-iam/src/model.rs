@@ -7,6 +7,7 @@
 //! of the database holds no usable token.
 
 use chrono::{DateTime, Utc};
+use otc_store::{ListQuery, StoreError, Tx, TxExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -78,6 +79,18 @@ pub fn region_of(project_name: &str) -> &str {
 /// The secondary lookup key of users and projects: unique names per domain.
 pub fn name_key(domain_id: &str, name: &str) -> String {
     format!("{domain_id}/{name}")
+}
+
+/// A domain's project by name.
+pub fn project_by_name(tx: &mut dyn Tx, domain_id: &str, name: &str) -> Result<Option<Project>, StoreError> {
+    let key = name_key(domain_id, name);
+    Ok(tx.list_docs::<Project>(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.pop())
+}
+
+/// How many sub-projects a domain has: what the project quota counts.
+pub fn subprojects_of(tx: &mut dyn Tx, domain_id: &str) -> Result<i64, StoreError> {
+    let all = tx.list_docs::<Project>(&ListQuery { kind: PROJECT, scope: Some(domain_id), ..Default::default() })?;
+    Ok(all.iter().filter(|p| !p.is_region_project()).count() as i64)
 }
 
 /// What a token grants. The names are copied in at issue time so that

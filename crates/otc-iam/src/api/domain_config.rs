@@ -5,7 +5,7 @@ use crate::model::{Project, PROJECT};
 use crate::{errors, Iam};
 use otc_core::api::{Input, Reply};
 use otc_core::{ApiResult, Ctx};
-use otc_store::{ListQuery, TxExt};
+use otc_store::TxExt;
 use serde_json::{json, Value};
 
 const PASSWORD_REGEX: &str = "^(?=.*\\d)(?=.*[a-zA-Z]).{7,}$";
@@ -47,21 +47,13 @@ impl Iam {
         Reply::json(200, &json!({"config": { input.param("option"): value }}))
     }
 
-    /// Sub-projects of the caller's domain: what the project quota counts.
-    pub(crate) fn subprojects_used(&self, domain_id: &str) -> ApiResult<i64> {
-        let all: Vec<Project> =
-            self.store.txn(|tx| tx.list_docs(&ListQuery { kind: PROJECT, scope: Some(domain_id), ..Default::default() }))?;
-        Ok(all.iter().filter(|p| !p.is_region_project()).count() as i64)
-    }
-
     pub(crate) fn project_quota(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let id = input.param("project_id");
-        let visible = self.store.txn(|tx| tx.get_doc::<Project>(PROJECT, id))?.is_some_and(|p| p.domain_id == ctx.domain_id);
-        if !visible {
-            return Err(errors::not_found("project", id));
-        }
-        let used = self.subprojects_used(&ctx.domain_id)?;
+        let used = self.store.txn(|tx| match tx.get_doc::<Project>(PROJECT, id)? {
+            Some(p) if p.domain_id == ctx.domain_id => Ok(crate::model::subprojects_of(tx, &ctx.domain_id)?),
+            _ => Err(errors::not_found("project", id)),
+        })?;
         Reply::json(200, &json!({"quotas": {"resources": [quota("project", PROJECT_QUOTA, used, 50, 0)]}}))
     }
 

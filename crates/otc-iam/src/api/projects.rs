@@ -3,9 +3,11 @@
 //! domain only; another domain's project is "not found".
 
 use super::body;
+use super::domain_config::PROJECT_QUOTA;
 use crate::model::{self, Project, PROJECT, TOKEN};
 use crate::{errors, Iam};
 use otc_core::api::{Input, Reply};
+use otc_core::quota::Quota;
 use otc_core::{time, ApiResult, Ctx};
 use otc_store::{ListQuery, Tx, TxExt};
 use serde_json::{json, Value};
@@ -132,17 +134,16 @@ impl Iam {
             }
         }
         let requested_parent = body::opt_str(p, "parent_id")?;
-        if self.subprojects_used(&ctx.domain_id)? >= super::domain_config::PROJECT_QUOTA {
-            return Err(errors::conflict("project", "The number of projects exceeds the quota"));
-        }
         let project = self.store.txn(|tx| {
-            let key = model::name_key(&ctx.domain_id, name);
-            if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
+            if model::project_by_name(tx, &ctx.domain_id, name)?.is_some() {
                 return Err(errors::conflict("project", "Duplicate project name"));
             }
+            let quota = Quota { limit: PROJECT_QUOTA, used: model::subprojects_of(tx, &ctx.domain_id)? };
+            if !quota.allows(1) {
+                return Err(errors::conflict("project", "The number of projects exceeds the quota"));
+            }
             // A sub-project hangs below its region's project.
-            let region_key = model::name_key(&ctx.domain_id, model::region_of(name));
-            let region_project = tx.list_docs::<Project>(&ListQuery { kind: PROJECT, key: Some(&region_key), ..Default::default() })?.pop();
+            let region_project = model::project_by_name(tx, &ctx.domain_id, model::region_of(name))?;
             let parent_id = match (requested_parent, &region_project) {
                 (None, Some(r)) => r.id.clone(),
                 (None, None) => ctx.domain_id.clone(),
@@ -159,6 +160,7 @@ impl Iam {
                 status: "normal".into(),
                 suspended_time: None,
             };
+            let key = model::name_key(&ctx.domain_id, name);
             tx.insert_doc(PROJECT, &project.id, &project.domain_id, Some(&key), &project)?;
             Ok(project)
         })?;
@@ -186,8 +188,7 @@ impl Iam {
                 if project.is_region_project() || model::region_of(n) != project.region() {
                     return Err(errors::not_authorized());
                 }
-                let key = model::name_key(&ctx.domain_id, n);
-                if !tx.list(&ListQuery { kind: PROJECT, key: Some(&key), ..Default::default() })?.is_empty() {
+                if model::project_by_name(tx, &ctx.domain_id, n)?.is_some() {
                     return Err(errors::conflict("project", "Duplicate project name"));
                 }
                 project.name = n.to_string();

@@ -102,12 +102,7 @@ impl Iam {
                             Some(d) => find_domain(tx, d)?.ok_or_else(errors::project_unknown)?,
                             None => domain.clone(),
                         };
-                        tx.list_docs::<Project>(&ListQuery {
-                            kind: PROJECT,
-                            key: Some(&model::name_key(&pdomain.id, name)),
-                            ..Default::default()
-                        })?
-                        .pop()
+                        model::project_by_name(tx, &pdomain.id, name)?
                     };
                     let found = found.ok_or_else(errors::project_unknown)?;
                     if found.domain_id != user.domain_id {
