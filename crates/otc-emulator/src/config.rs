@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_iam::IamConfig;
+use otc_vpc::VpcConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -79,6 +80,7 @@ pub struct FileConfig {
     pub log_format: Option<LogFormat>,
     pub max_body_bytes: Option<usize>,
     pub identity: Option<IamConfig>,
+    pub network: Option<VpcConfig>,
 }
 
 /// Everything resolved.
@@ -91,6 +93,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub max_body_bytes: usize,
     pub identity: IamConfig,
+    pub network: VpcConfig,
 }
 
 impl Default for Config {
@@ -104,6 +107,7 @@ impl Default for Config {
             // The API gateway's documented body limit.
             max_body_bytes: 12 * 1024 * 1024,
             identity: IamConfig::default(),
+            network: VpcConfig::default(),
         }
     }
 }
@@ -130,6 +134,7 @@ impl Config {
             log_format: args.log_format.or(file.log_format).unwrap_or(d.log_format),
             max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
             identity,
+            network: file.network.unwrap_or(d.network),
         })
     }
 }

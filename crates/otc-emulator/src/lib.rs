@@ -10,6 +10,7 @@ use otc_core::{ApiError, Clock};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
 use otc_store::Store;
+use otc_vpc::Vpc;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -72,7 +73,11 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
 
     let iam = Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
     // Identity first: it owns the shared version-discovery roots.
-    let mounts = vec![Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError }];
+    let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
+    let mounts = vec![
+        Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
+        Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },
+    ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
 
     let settings =

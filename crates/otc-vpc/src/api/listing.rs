@@ -1,0 +1,230 @@
+//! Listing rules shared by the facades: Neutron's generic filters, sort
+//! by id, marker/limit/page_reverse with `<collection>_links`, and
+//! `fields`; VPC v1's marker/limit; VPC v3's repeated filters and
+//! `page_info`.
+
+use otc_core::api::{Input, Query};
+use otc_core::{ApiError, ApiResult};
+use serde_json::{json, Map, Value};
+
+/// Query keys that steer a listing rather than filter it.
+const CONTROL: [&str; 6] = ["limit", "marker", "page_reverse", "fields", "sort_key", "sort_dir"];
+
+/// Neutron's default and maximum page size on OTC.
+pub const MAX_PAGE: usize = 2000;
+
+fn scalar_matches(v: &Value, want: &str) -> bool {
+    match v {
+        Value::String(s) => s == want,
+        Value::Bool(b) => want.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
+        Value::Number(n) => n.to_string() == want,
+        Value::Null => want.is_empty() || want == "None" || want == "null",
+        Value::Array(a) => a.iter().any(|x| scalar_matches(x, want)),
+        Value::Object(_) => false,
+    }
+}
+
+/// `fixed_ips=ip_address=10.0.0.5` / `fixed_ips=subnet_id=...`.
+fn fixed_ip_matches(item: &Value, want: &str) -> bool {
+    let Some((k, v)) = want.split_once('=') else {
+        return false;
+    };
+    item.get("fixed_ips").and_then(Value::as_array).is_some_and(|ips| ips.iter().any(|ip| ip.get(k).and_then(Value::as_str) == Some(v)))
+}
+
+fn tags_of(item: &Value) -> Vec<String> {
+    item.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// Neutron's filter semantics: every query key names a field; repeated
+/// values are alternatives; unknown fields are ignored.
+pub fn neutron_matches(item: &Value, query: &Query) -> bool {
+    let mut keys: Vec<&str> = query.0.iter().map(|(k, _)| k.as_str()).filter(|k| !CONTROL.contains(k)).collect();
+    keys.dedup();
+    keys.iter().all(|key| {
+        let wanted = query.all(key);
+        match *key {
+            "fixed_ips" => wanted.iter().any(|w| fixed_ip_matches(item, w)),
+            "tags" | "tags-any" | "not-tags" | "not-tags-any" => {
+                let have = tags_of(item);
+                let want: Vec<&str> = wanted.iter().flat_map(|w| w.split(',')).collect();
+                match *key {
+                    "tags" => want.iter().all(|t| have.iter().any(|h| h == t)),
+                    "tags-any" => want.iter().any(|t| have.iter().any(|h| h == t)),
+                    "not-tags" => !want.iter().all(|t| have.iter().any(|h| h == t)),
+                    _ => !want.iter().any(|t| have.iter().any(|h| h == t)),
+                }
+            }
+            _ => match item.get(*key) {
+                None => true,
+                Some(v) => wanted.iter().any(|w| scalar_matches(v, w)),
+            },
+        }
+    })
+}
+
+fn neutron_bad(msg: String) -> ApiError {
+    ApiError::new(400, "BadRequest", msg).with_kind("BadRequest")
+}
+
+/// A Neutron list answer: filtered, sorted, paginated, projected.
+pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> ApiResult<Value> {
+    let q = input.query;
+    let mut items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
+    let sort_key = q.get("sort_key").unwrap_or("id").to_string();
+    let desc = q.get("sort_dir").is_some_and(|d| d.eq_ignore_ascii_case("desc"));
+    items.sort_by(|a, b| {
+        let ka = a.get(&sort_key).map(|v| v.to_string()).unwrap_or_default();
+        let kb = b.get(&sort_key).map(|v| v.to_string()).unwrap_or_default();
+        let o = ka.cmp(&kb).then_with(|| a["id"].as_str().cmp(&b["id"].as_str()));
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    let limit = match q.get("limit") {
+        None | Some("") => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n as usize),
+            _ => return Err(neutron_bad(format!("Bad limit request: Limit must be an integer 0 or greater and not '{raw}'"))),
+        },
+    };
+    let effective = limit.filter(|l| *l > 0).unwrap_or(MAX_PAGE).min(MAX_PAGE);
+    let reverse = q.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if let Some(marker) = q.get("marker") {
+        let Some(pos) = items.iter().position(|i| i["id"] == marker) else {
+            return Err(neutron_bad(format!("Bad marker request: marker {marker} could not be found.")));
+        };
+        if reverse {
+            items.truncate(pos);
+            let start = items.len().saturating_sub(effective);
+            items.drain(..start);
+        } else {
+            items.drain(..=pos);
+            items.truncate(effective);
+        }
+    } else if reverse {
+        let start = items.len().saturating_sub(effective);
+        items.drain(..start);
+    } else {
+        items.truncate(effective);
+    }
+    let mut links = Vec::new();
+    if limit.is_some() || q.has("marker") {
+        let base = format!("{}/v2.0/{}", input.base_url, collection.replace('_', "-").replace("floatingips", "floatingips"));
+        let keep: Vec<(String, String)> = q.0.iter().filter(|(k, _)| k != "marker" && k != "page_reverse").cloned().collect();
+        let href = |marker: &str, rev: bool| {
+            let mut s = form_query(&keep);
+            if !s.is_empty() {
+                s.push('&');
+            }
+            s.push_str(&format!("marker={marker}"));
+            if rev {
+                s.push_str("&page_reverse=True");
+            }
+            format!("{base}?{s}")
+        };
+        if let (Some(first), Some(last)) = (items.first(), items.last()) {
+            if items.len() >= effective || reverse {
+                links.push(json!({"rel": "next", "href": href(last["id"].as_str().unwrap_or(""), false)}));
+            }
+            if q.has("marker") || reverse {
+                links.push(json!({"rel": "previous", "href": href(first["id"].as_str().unwrap_or(""), true)}));
+            }
+        }
+    }
+    let fields = q.all("fields");
+    if !fields.is_empty() {
+        items = items.into_iter().map(|i| project_fields(i, &fields)).collect();
+    }
+    let mut out = Map::new();
+    out.insert(collection.to_string(), Value::Array(items));
+    if !links.is_empty() {
+        out.insert(format!("{collection}_links"), Value::Array(links));
+    }
+    Ok(Value::Object(out))
+}
+
+fn form_query(pairs: &[(String, String)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// Neutron's `fields=` projection.
+pub fn project_fields(item: Value, fields: &[&str]) -> Value {
+    match item {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(k, _)| fields.contains(&k.as_str())).collect()),
+        other => other,
+    }
+}
+
+/// Marker/limit as VPC v1 documents it (limit 0-2000, default 2000); an
+/// unknown marker or bad limit is `bad`.
+pub fn v1_page<T>(input: &Input<'_>, items: Vec<T>, id_of: impl Fn(&T) -> &str, bad: impl Fn() -> ApiError) -> ApiResult<Vec<T>> {
+    let limit = match input.query.get("limit") {
+        None | Some("") => MAX_PAGE,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (0..=MAX_PAGE as i64).contains(&n) => {
+                if n == 0 {
+                    MAX_PAGE
+                } else {
+                    n as usize
+                }
+            }
+            _ => return Err(bad()),
+        },
+    };
+    let mut items = items;
+    if let Some(marker) = input.query.get("marker").filter(|m| !m.is_empty()) {
+        let pos = items.iter().position(|i| id_of(i) == marker).ok_or_else(&bad)?;
+        items.drain(..=pos);
+    }
+    items.truncate(limit);
+    Ok(items)
+}
+
+/// VPC v3 lists: repeated filters, `limit` 0-2000 and `marker`, and
+/// `page_info` with `previous_marker`, `current_count` and (when more
+/// follow) `next_marker`.
+pub fn v3_page(input: &Input<'_>, items: Vec<Value>, bad: impl Fn(String) -> ApiError) -> ApiResult<(Vec<Value>, Value)> {
+    let q = input.query;
+    let mut items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
+    let limit = match q.get("limit") {
+        None | Some("") => MAX_PAGE,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (0..=MAX_PAGE as i64).contains(&n) => {
+                if n == 0 {
+                    MAX_PAGE
+                } else {
+                    n as usize
+                }
+            }
+            _ => return Err(bad(format!("Invalid limit {raw}: it must be an integer from 0 to 2000."))),
+        },
+    };
+    if let Some(marker) = q.get("marker").filter(|m| !m.is_empty()) {
+        let pos = items.iter().position(|i| i["id"] == marker).ok_or_else(|| bad(format!("Invalid marker {marker}.")))?;
+        items.drain(..=pos);
+    }
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let mut info = Map::new();
+    if let Some(first) = items.first() {
+        info.insert("previous_marker".into(), first["id"].clone());
+    }
+    info.insert("current_count".into(), json!(items.len()));
+    if more {
+        if let Some(last) = items.last() {
+            info.insert("next_marker".into(), last["id"].clone());
+        }
+    }
+    let fields = q.all("fields");
+    if !fields.is_empty() {
+        items = items.into_iter().map(|i| project_fields(i, &fields)).collect();
+    }
+    Ok((items, Value::Object(info)))
+}

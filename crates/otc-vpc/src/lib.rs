@@ -1,0 +1,68 @@
+//! VPC networking: one network model per project ([`model`]) served
+//! through three API families ([`api`]): VPC v1/v2.0 (`{"code","message"}`
+//! errors), Neutron v2.0 (`NeutronError`) and VPC v3. A resource created
+//! through one API is seen, changed and deleted through the others.
+
+pub mod api;
+pub mod errors;
+pub mod model;
+pub mod net;
+mod ops;
+
+use model::quotas::Quotas;
+use model::{ModelResult, Net};
+use otc_core::{Clock, Ctx};
+use otc_store::Store;
+use serde::Deserialize;
+
+/// Network settings: the public pool EIPs come from, how long creations
+/// stay transient, and quotas.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VpcConfig {
+    /// Seconds a VPC stays CREATING and a v1 subnet UNKNOWN before they
+    /// read OK/ACTIVE (0: settled at the first read after creation).
+    pub settle_seconds: i64,
+    /// The public addresses EIPs are assigned from.
+    pub eip_pool: ipnet::Ipv4Net,
+    pub quotas: Quotas,
+}
+
+impl Default for VpcConfig {
+    fn default() -> Self {
+        VpcConfig { settle_seconds: 0, eip_pool: "80.158.0.0/16".parse().expect("constant pool"), quotas: Quotas::default() }
+    }
+}
+
+pub struct Vpc {
+    store: Store,
+    clock: Clock,
+    cfg: VpcConfig,
+}
+
+impl Vpc {
+    pub fn new(store: Store, clock: Clock, cfg: VpcConfig) -> Self {
+        Vpc { store, clock, cfg }
+    }
+
+    /// Runs `f` on the caller's project network in one transaction (the
+    /// project's defaults are created on its first use).
+    pub fn run<R>(&self, ctx: &Ctx, f: impl FnOnce(&mut Net<'_>) -> ModelResult<R>) -> ModelResult<R> {
+        let now = self.clock.now();
+        self.store.txn(|tx| {
+            let mut net = Net {
+                tx,
+                project: ctx.project().unwrap_or_default(),
+                region: ctx.region.as_deref().unwrap_or("eu-de"),
+                now,
+                cfg: &self.cfg,
+            };
+            net.bootstrap()?;
+            f(&mut net)
+        })
+    }
+
+    pub fn config(&self) -> &VpcConfig {
+        &self.cfg
+    }
+}
