@@ -112,6 +112,10 @@ pub enum Fault {
     DuplicateRule(String),
     /// The network is not one ports/subnets can be created on by a tenant.
     ExternalNetwork(String),
+    /// The VPC is still being created.
+    VpcNotActive(String),
+    /// A v1 subnet addressed under a VPC it does not belong to.
+    SubnetNotInVpc(String),
     Storage(String),
 }
 

@@ -341,7 +341,7 @@ impl Net<'_> {
     pub fn create_vpc_subnet(&mut self, spec: VpcSubnetSpec) -> ModelResult<VpcSubnet> {
         let router = self.router(&spec.vpc_id)?;
         if router.status != "OK" {
-            return Err(Fault::Invalid(Res::Vpc, "VPC is not active. Try again later.".into()));
+            return Err(Fault::VpcNotActive(router.id.clone()));
         }
         check_dns(&spec.dns, Res::Subnet)?;
         let mut network = self.create_network(NetworkSpec {
@@ -380,7 +380,7 @@ impl Net<'_> {
         self.router(vpc_id)?;
         let v = self.vpc_subnet(network_id)?;
         if v.network.vpc_id.as_deref() != Some(vpc_id) {
-            return Err(Fault::Invalid(Res::Subnet, "Subnet does not belong to the VPC.".into()));
+            return Err(Fault::SubnetNotInVpc(network_id.to_string()));
         }
         let busy = self.user_ports(network_id, None)?.into_iter().any(|p| p.device_owner != OWNER_ROUTER_INTERFACE);
         if busy {
