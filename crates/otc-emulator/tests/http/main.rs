@@ -4,4 +4,6 @@ mod common;
 mod identity_discovery;
 mod identity_projects;
 mod identity_tokens;
+mod netkit;
+mod network_neutron;
 mod platform;

@@ -10,7 +10,7 @@ async fn unknown_paths_and_methods_are_the_gateways_404() {
         (Method::GET, "/nope"),
         (Method::POST, "/v3"),
         (Method::PUT, "/v3/auth/tokens"),
-        (Method::GET, "/vpc/v1/x/vpcs"),
+        (Method::GET, "/vpc/v1/x/nothing-here"),
         (Method::GET, "/iam/nope"),
     ] {
         let r = emu.call(m.clone(), p, Some(&t), None).await;
