@@ -738,7 +738,11 @@ impl Vpc {
                 }
                 eip_with_bandwidth(net, &e)
             })
-            .map_err(|e| if e.code == "VPC.0704" { ApiError::new(400, "VPC.0501", "Port id is invalid.") } else { e })?;
+            .map_err(|e| match e.code.as_str() {
+                "VPC.0704" => ApiError::new(400, "VPC.0501", "Port id is invalid."),
+                "VPC.0517" => ApiError::new(409, "VPC.0510", "EIP has already been bound to a port."),
+                _ => e,
+            })?;
         one("publicip", v)
     }
 
