@@ -30,12 +30,8 @@ impl<'a> Api<'a> {
         let r = self.emu.call(method, &path, Some(&self.token), body).await;
         let status = r.status().as_u16();
         let body: Value = r.json().await.unwrap_or(Value::Null);
-        let code = body["code"]
-            .as_str()
-            .or(body["error_code"].as_str())
-            .or(body["NeutronError"]["type"].as_str())
-            .unwrap_or("")
-            .to_string();
+        let code =
+            body["code"].as_str().or(body["error_code"].as_str()).or(body["NeutronError"]["type"].as_str()).unwrap_or("").to_string();
         Out { status, code, body }
     }
 
@@ -64,7 +60,12 @@ impl<'a> Api<'a> {
         let vpc = self.create("/v1/{pid}/vpcs", json!({"vpc": {"name": "vpc-t", "cidr": cidr}}), 200, "vpc").await;
         let vid = vpc["id"].as_str().unwrap().to_string();
         let s = self
-            .create("/v1/{pid}/subnets", json!({"subnet": {"name": "sn-t", "cidr": subnet, "gateway_ip": gateway, "vpc_id": vid}}), 200, "subnet")
+            .create(
+                "/v1/{pid}/subnets",
+                json!({"subnet": {"name": "sn-t", "cidr": subnet, "gateway_ip": gateway, "vpc_id": vid}}),
+                200,
+                "subnet",
+            )
             .await;
         (vid, s["id"].as_str().unwrap().to_string())
     }

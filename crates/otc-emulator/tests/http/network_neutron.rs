@@ -130,18 +130,26 @@ async fn ports_get_distinct_checked_addresses() {
     let emu = Emu::start().await;
     let api = Api::new(&emu, "eu-de").await;
     let nid = id(&api.create("/v2.0/networks", json!({"network": {"name": "n"}}), 201, "network").await);
-    let sid = id(&api.create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "192.168.5.0/24", "ip_version": 4}}), 201, "subnet").await);
+    let sid = id(&api
+        .create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "192.168.5.0/24", "ip_version": 4}}), 201, "subnet")
+        .await);
     let p1 = api.create("/v2.0/ports", json!({"port": {"name": "p1", "network_id": nid}}), 201, "port").await;
     assert_eq!(p1["fixed_ips"], json!([{"subnet_id": sid, "ip_address": "192.168.5.2"}]));
     assert_eq!(p1["status"], "DOWN");
     assert_eq!(p1["security_groups"].as_array().unwrap().len(), 1, "the default group");
     let p2 = api
-        .create("/v2.0/ports", json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "192.168.5.50"}]}}), 201, "port")
+        .create(
+            "/v2.0/ports",
+            json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "192.168.5.50"}]}}),
+            201,
+            "port",
+        )
         .await;
     assert_eq!(p2["fixed_ips"][0]["ip_address"], "192.168.5.50");
     let o = api.post("/v2.0/ports", json!({"port": {"network_id": nid, "fixed_ips": [{"ip_address": "192.168.5.50"}]}})).await;
     assert_eq!((o.status, o.code.as_str()), (409, "IpAddressInUse"));
-    let o = api.post("/v2.0/ports", json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "10.0.0.5"}]}})).await;
+    let o =
+        api.post("/v2.0/ports", json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "10.0.0.5"}]}})).await;
     assert_eq!((o.status, o.code.as_str()), (400, "InvalidIpForSubnet"));
     let o = api.post("/v2.0/ports", json!({"port": {"network_id": nid, "device_owner": "compute:eu-de-01"}})).await;
     assert_eq!(o.status, 400);
@@ -152,7 +160,12 @@ async fn ports_get_distinct_checked_addresses() {
 
     let o = api.get("/v2.0/ports?fixed_ips=ip_address=192.168.5.50").await;
     assert_eq!(o.body["ports"].as_array().unwrap().len(), 1);
-    let o = api.put(&format!("/v2.0/ports/{}", id(&p1)), json!({"port": {"name": "renamed", "allowed_address_pairs": [{"ip_address": "192.168.5.200"}]}})).await;
+    let o = api
+        .put(
+            &format!("/v2.0/ports/{}", id(&p1)),
+            json!({"port": {"name": "renamed", "allowed_address_pairs": [{"ip_address": "192.168.5.200"}]}}),
+        )
+        .await;
     assert_eq!(o.status, 200);
     assert_eq!(o.body["port"]["allowed_address_pairs"][0]["ip_address"], "192.168.5.200");
     assert_eq!(api.put(&format!("/v2.0/ports/{}", id(&p1)), json!({"port": {"fixed_ips": []}})).await.status, 400);
@@ -160,7 +173,12 @@ async fn ports_get_distinct_checked_addresses() {
     // Deleting a port frees its address for the next one.
     assert_eq!(api.delete(&format!("/v2.0/ports/{}", id(&p2))).await.status, 204);
     let p3 = api
-        .create("/v2.0/ports", json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "192.168.5.50"}]}}), 201, "port")
+        .create(
+            "/v2.0/ports",
+            json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "192.168.5.50"}]}}),
+            201,
+            "port",
+        )
         .await;
     assert_eq!(p3["fixed_ips"][0]["ip_address"], "192.168.5.50");
     assert_eq!(api.get(&format!("/v2.0/ports/{}", id(&p2))).await.code, "PortNotFound");
@@ -174,7 +192,9 @@ async fn routers_and_interfaces() {
     let rid = id(&r);
     assert_eq!(r["external_gateway_info"]["network_id"], api.external_network().await);
     let nid = id(&api.create("/v2.0/networks", json!({"network": {"name": "n"}}), 201, "network").await);
-    let sid = id(&api.create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "172.16.1.0/24", "ip_version": 4}}), 201, "subnet").await);
+    let sid = id(&api
+        .create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "172.16.1.0/24", "ip_version": 4}}), 201, "subnet")
+        .await);
 
     let o = api.put(&format!("/v2.0/routers/{rid}/add_router_interface"), json!({"subnet_id": sid})).await;
     assert_eq!(o.status, 200);
@@ -194,7 +214,12 @@ async fn routers_and_interfaces() {
     let o = api.delete(&format!("/v2.0/ports/{port_id}")).await;
     assert_eq!(o.status, 409, "an interface port goes through the router");
 
-    let o = api.put(&format!("/v2.0/routers/{rid}"), json!({"router": {"name": "r2", "routes": [{"destination": "10.10.0.0/16", "nexthop": "172.16.1.10"}]}})).await;
+    let o = api
+        .put(
+            &format!("/v2.0/routers/{rid}"),
+            json!({"router": {"name": "r2", "routes": [{"destination": "10.10.0.0/16", "nexthop": "172.16.1.10"}]}}),
+        )
+        .await;
     assert_eq!(o.status, 200);
     assert_eq!(o.body["router"]["routes"][0]["nexthop"], "172.16.1.10");
     assert_eq!(api.put(&format!("/v2.0/routers/{rid}"), json!({"router": {"name": "bad name!"}})).await.status, 400);
@@ -219,7 +244,8 @@ async fn security_groups_and_rules() {
     let o = api.delete(&format!("/v2.0/security-groups/{}", id(default))).await;
     assert_eq!((o.status, o.code.as_str()), (409, "SecurityGroupCannotRemoveDefault"));
 
-    let g = api.create("/v2.0/security-groups", json!({"security_group": {"name": "web", "description": "web"}}), 201, "security_group").await;
+    let g =
+        api.create("/v2.0/security-groups", json!({"security_group": {"name": "web", "description": "web"}}), 201, "security_group").await;
     let gid = id(&g);
     let rules = g["security_group_rules"].as_array().unwrap();
     assert_eq!(rules.len(), 2);
@@ -327,7 +353,8 @@ async fn pagination_with_links() {
     let o = api.get("/v2.0/networks?limit=2").await;
     let page = o.body["networks"].as_array().unwrap();
     assert_eq!(page.len(), 2);
-    let next = o.body["networks_links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap()["href"].as_str().unwrap().to_string();
+    let next =
+        o.body["networks_links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap()["href"].as_str().unwrap().to_string();
     assert!(next.contains(&format!("marker={}", id(&page[1]))));
     let o = api.get(&format!("/v2.0/networks?limit=2&marker={}", id(&page[1]))).await;
     assert_eq!(o.body["networks"].as_array().unwrap().len(), 2);
