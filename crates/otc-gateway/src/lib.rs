@@ -189,7 +189,10 @@ impl Gateway {
                 if e.status >= 500 {
                     tracing::error!(request_id, error = %e, "operation failed");
                 }
-                error_response(op.family, &e, request_id)
+                // "No such API" is the gateway's answer whoever says it
+                // (a handler refusing a version it does not serve).
+                let family = if e.code == "APIGW.0101" { Family::Gateway } else { op.family };
+                error_response(family, &e, request_id)
             }
         }
     }
