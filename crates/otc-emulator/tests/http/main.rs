@@ -5,5 +5,8 @@ mod identity_discovery;
 mod identity_projects;
 mod identity_tokens;
 mod netkit;
+mod network_cross;
 mod network_neutron;
+mod network_tags;
+mod network_v1;
 mod platform;
