@@ -80,6 +80,7 @@ pub fn v1(f: Fault) -> ApiError {
         Fault::DuplicateRule(id) => ApiError::new(409, "VPC.0601", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(_) => ApiError::new(400, "VPC.0201", "The external network cannot be used here."),
         Fault::VpcNotActive(_) => ApiError::new(400, "VPC.0004", "VPC is not active. Try again later."),
+        Fault::DryRunPassed => storage("a dry run escaped its facade"),
         Fault::SubnetNotInVpc(_) => ApiError::new(400, "VPC.0207", "Subnet does not belong to the VPC."),
         Fault::Storage(m) => storage(&m),
     }
@@ -157,6 +158,7 @@ pub fn neutron(f: Fault) -> ApiError {
         Fault::DuplicateRule(id) => e(409, "SecurityGroupRuleExists", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(id) => e(403, "PolicyNotAuthorized", format!("Tenants are not allowed to change external network {id}.")),
         Fault::VpcNotActive(id) => e(409, "RouterNotActive", format!("Router {id} is not active yet.")),
+        Fault::DryRunPassed => storage("a dry run escaped its facade"),
         Fault::SubnetNotInVpc(id) => e(400, "BadRequest", format!("Subnet {id} does not belong to the router.")),
         Fault::Storage(m) => storage(&m),
     }

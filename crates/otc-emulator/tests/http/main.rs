@@ -9,4 +9,5 @@ mod network_cross;
 mod network_neutron;
 mod network_tags;
 mod network_v1;
+mod network_v3;
 mod platform;

@@ -156,7 +156,7 @@ async fn subnets_in_vpcs() {
     assert_eq!((o.status, o.code.as_str()), (400, "VPC.0117"));
 
     // In use: a private IP keeps the subnet, a subnet keeps the VPC.
-    let ip = api.create("/v1/{pid}/privateips", json!({"privateips": [{"subnet_id": sid}, {"subnet_id": sid}]}), 200, "privateips").await;
+    let ip = api.create("/v1/{pid}/privateips", json!({"privateips": [{"subnet_id": sid}]}), 200, "privateips").await;
     let o = api.delete(&format!("/v1/{{pid}}/vpcs/{vid}/subnets/{sid}")).await;
     assert_eq!((o.status, o.code.as_str()), (409, "VPC.0208"));
     assert_eq!(api.delete(&format!("/v1/{{pid}}/privateips/{}", id(&ip[0]))).await.status, 204);

@@ -112,7 +112,7 @@ pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> A
     }
     let mut links = Vec::new();
     if limit.is_some() || q.has("marker") {
-        let base = format!("{}/v2.0/{}", input.base_url, collection.replace('_', "-").replace("floatingips", "floatingips"));
+        let base = format!("{}/v2.0/{}", input.base_url, collection.replace('_', "-"));
         let keep: Vec<(String, String)> = q.0.iter().filter(|(k, _)| k != "marker" && k != "page_reverse").cloned().collect();
         let href = |marker: &str, rev: bool| {
             let mut s = form_query(&keep);
@@ -191,7 +191,12 @@ pub fn v1_page<T>(input: &Input<'_>, items: Vec<T>, id_of: impl Fn(&T) -> &str, 
 /// `page_info` with `previous_marker`, `current_count` and (when more
 /// follow) `next_marker`.
 pub fn v3_page(input: &Input<'_>, items: Vec<Value>, bad: impl Fn(String) -> ApiError) -> ApiResult<(Vec<Value>, Value)> {
-    let q = input.query;
+    v3_page_query(input.query, items, bad)
+}
+
+/// [`v3_page`] over a query the facade has rewritten (normalised values,
+/// filters it handled itself left out).
+pub fn v3_page_query(q: &Query, items: Vec<Value>, bad: impl Fn(String) -> ApiError) -> ApiResult<(Vec<Value>, Value)> {
     let mut items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
     let limit = match q.get("limit") {
         None | Some("") => MAX_PAGE,

@@ -116,6 +116,9 @@ pub enum Fault {
     VpcNotActive(String),
     /// A v1 subnet addressed under a VPC it does not belong to.
     SubnetNotInVpc(String),
+    /// A dry run got through every check; raised to roll its
+    /// transaction back, never rendered.
+    DryRunPassed,
     Storage(String),
 }
 

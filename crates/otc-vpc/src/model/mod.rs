@@ -21,6 +21,7 @@ pub mod quotas;
 pub mod routers;
 pub mod security_groups;
 pub mod subnets;
+pub mod v3_support;
 
 pub use fault::{Dependency, Fault, ModelResult, Res};
 

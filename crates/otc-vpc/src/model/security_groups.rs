@@ -33,6 +33,9 @@ pub struct RuleSpec {
     pub priority: Option<i64>,
 }
 
+/// The priority VPC v3 shows on the rules a group is created with.
+const DEFAULT_RULE_PRIORITY: i64 = 100;
+
 fn invalid(msg: impl Into<String>) -> Fault {
     Fault::Invalid(Res::SecurityGroupRule, msg.into())
 }
@@ -51,7 +54,7 @@ fn normalise(mut r: RuleSpec) -> ModelResult<RuleSpec> {
     r.protocol = r.protocol.map(|p| p.to_ascii_lowercase()).filter(|p| !p.is_empty() && p != "any");
     if let Some(p) = &r.protocol {
         let known = matches!(p.as_str(), "tcp" | "udp" | "icmp" | "icmpv6");
-        if !known && !p.parse::<u8>().is_ok() {
+        if !known && p.parse::<u8>().is_err() {
             return Err(invalid(format!(
                 "Security group rule protocol {p} not supported. Only protocol values [None, 'tcp', 'udp', 'icmp', 'icmpv6'] and integer representations [0 to 255] are supported."
             )));
@@ -191,6 +194,7 @@ impl Net<'_> {
                     direction: "ingress".into(),
                     ethertype: Some(eth.into()),
                     remote_group_id: Some(sg.id.clone()),
+                    priority: Some(DEFAULT_RULE_PRIORITY),
                     ..Default::default()
                 });
             }
@@ -200,6 +204,7 @@ impl Net<'_> {
                 security_group_id: sg.id.clone(),
                 direction: "egress".into(),
                 ethertype: Some(eth.into()),
+                priority: Some(DEFAULT_RULE_PRIORITY),
                 ..Default::default()
             });
         }
@@ -257,7 +262,10 @@ impl Net<'_> {
         }
         for r in self.rules_of(id)? {
             self.remove(SECURITY_GROUP_RULE, &r.id)?;
+            self.tx.delete(super::v3_support::RULE_PORTS, &r.id)?;
         }
+        // What VPC v3 keeps beside a group goes with it, whichever API deletes.
+        self.tx.delete(super::v3_support::SG_TAGS, id)?;
         self.remove(SECURITY_GROUP, id)
     }
 
@@ -318,6 +326,7 @@ impl Net<'_> {
     pub fn delete_rule(&mut self, id: &str) -> ModelResult<()> {
         let rule = self.rule(id)?;
         self.remove(SECURITY_GROUP_RULE, id)?;
+        self.tx.delete(super::v3_support::RULE_PORTS, id)?;
         if let Some(mut sg) = self.find::<SecurityGroup>(SECURITY_GROUP, &rule.security_group_id)? {
             sg.updated_at = self.now;
             self.update(SECURITY_GROUP, &sg.id.clone(), None, &sg)?;
