@@ -573,12 +573,13 @@ impl Vpc {
         Self::router_name(&name)?;
         admin_up(&f, "router")?;
         let gw = gateway(&f)?;
+        let description = f.opt_str("description")?.unwrap_or_default();
         let v = self.call(input, fault, |net| {
             // OTC routers always have the external network as gateway.
             let default_gw = RouterGateway { network_id: net.external_network_id(), enable_snat: false };
             let spec = RouterSpec {
                 name,
-                description: f.opt_str("description").ok().flatten().unwrap_or_default(),
+                description,
                 cidr: None,
                 admin_state_up: true,
                 gateway: Some(gw.flatten().unwrap_or(default_gw)),

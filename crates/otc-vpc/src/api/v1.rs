@@ -653,6 +653,11 @@ impl Vpc {
             check_name(&alias, 1, &eip_bad, "EIP alias")?;
         }
         let share_type = b.opt_str("share_type")?.unwrap_or_default();
+        // The size is checked against the model's increments in the transaction.
+        enum Wanted {
+            Dedicated { name: String, size: i64, charge_mode: String },
+            Shared(String),
+        }
         let bandwidth = match share_type.as_str() {
             "PER" => {
                 let name = b.opt_str("name")?.unwrap_or_default();
@@ -662,23 +667,19 @@ impl Vpc {
                 if charge_mode != "traffic" && charge_mode != "bandwidth" {
                     return Err(bw_bad(format!("charge_mode {charge_mode} is invalid.")));
                 }
-                (name, Some(size), charge_mode, None)
+                Wanted::Dedicated { name, size, charge_mode }
             }
-            "WHOLE" => {
-                let id = b.opt_str("id")?.ok_or_else(|| eip_bad("Bandwidth share_type is invalid.".into()))?;
-                (String::new(), None, String::new(), Some(id))
-            }
+            "WHOLE" => Wanted::Shared(b.opt_str("id")?.ok_or_else(|| eip_bad("Bandwidth share_type is invalid.".into()))?),
             _ => return Err(bw_bad("Bandwidth name or share_type is invalid.".into())),
         };
         let ip_address = p.opt_str("ip_address")?;
         let ep = top.opt_str("enterprise_project_id")?;
         let v = self.call(input, fault, |net| {
             let choice = match bandwidth {
-                (name, Some(size), charge_mode, None) => {
+                Wanted::Dedicated { name, size, charge_mode } => {
                     BandwidthChoice::Dedicated { name, size: net.check_bandwidth_size(size, 1)?, charge_mode }
                 }
-                (_, _, _, Some(id)) => BandwidthChoice::Shared(id),
-                _ => unreachable!("matched above"),
+                Wanted::Shared(id) => BandwidthChoice::Shared(id),
             };
             let e =
                 net.create_eip(EipSpec { ip_type, ip_address, alias, enterprise_project_id: ep, bandwidth: choice, ..Default::default() })?;

@@ -236,12 +236,7 @@ impl Net<'_> {
         let subnet: Subnet = self.get(SUBNET, Res::Subnet, subnet_id)?;
         let mut network: Network = self.get(NETWORK, Res::Network, &subnet.network_id)?;
         if let Some(other) = &network.vpc_id {
-            if other != router_id || !self.router_interfaces(router_id)?.iter().all(|p| p.network_id != network.id) {
-                return Err(Fault::Invalid(
-                    Res::Vpc,
-                    format!("Router already has a port on subnet {subnet_id}, or the subnet is attached to router {other}."),
-                ));
-            }
+            return Err(Fault::Invalid(Res::Vpc, format!("Subnet {subnet_id} is already attached to router {other}.")));
         }
         let Some(gateway) = subnet.gateway_ip.clone() else {
             return Err(Fault::Invalid(Res::Vpc, format!("Bad router request: Subnet {subnet_id} does not have a gateway IP.")));
