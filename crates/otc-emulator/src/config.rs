@@ -2,6 +2,7 @@
 //! optional TOML file, then the defaults.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use otc_compute::ComputeConfig;
 use otc_iam::IamConfig;
 use otc_vpc::VpcConfig;
 use serde::Deserialize;
@@ -81,6 +82,7 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub identity: Option<IamConfig>,
     pub network: Option<VpcConfig>,
+    pub compute: Option<ComputeConfig>,
 }
 
 /// Everything resolved.
@@ -94,6 +96,7 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub identity: IamConfig,
     pub network: VpcConfig,
+    pub compute: ComputeConfig,
 }
 
 impl Default for Config {
@@ -108,6 +111,7 @@ impl Default for Config {
             max_body_bytes: 12 * 1024 * 1024,
             identity: IamConfig::default(),
             network: VpcConfig::default(),
+            compute: ComputeConfig::default(),
         }
     }
 }
@@ -135,6 +139,7 @@ impl Config {
             max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
             identity,
             network: file.network.unwrap_or(d.network),
+            compute: file.compute.unwrap_or(d.compute),
         })
     }
 }

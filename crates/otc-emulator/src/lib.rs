@@ -5,6 +5,7 @@ pub mod config;
 pub mod coverage;
 
 use config::{Config, StoreKind};
+use otc_compute::{Compute, Images};
 use otc_core::api::Service;
 use otc_core::{ApiError, Clock};
 use otc_gateway::{Gateway, Mount, Settings};
@@ -74,9 +75,13 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let iam = Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
     // Identity first: it owns the shared version-discovery roots.
     let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
+    let compute = Arc::new(Compute::new(vpc.clone(), cfg.compute.clone()));
+    let images = Arc::new(Images::new(cfg.compute.clone()));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
         Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },
+        Mount { service: compute as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
+        Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
 

@@ -48,15 +48,19 @@ impl Vpc {
     /// Runs `f` on the caller's project network in one transaction (the
     /// project's defaults are created on its first use).
     pub fn run<R>(&self, ctx: &Ctx, f: impl FnOnce(&mut Net<'_>) -> ModelResult<R>) -> ModelResult<R> {
+        self.run_as(ctx, f)
+    }
+
+    /// [`Vpc::run`] for services that build on the network model (compute)
+    /// and speak their own faults: one transaction for both.
+    pub fn run_as<R, E>(&self, ctx: &Ctx, f: impl FnOnce(&mut Net<'_>) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<otc_store::StoreError> + From<model::Fault>,
+    {
         let now = self.clock.now();
         self.store.txn(|tx| {
-            let mut net = Net {
-                tx,
-                project: ctx.project().unwrap_or_default(),
-                region: ctx.region.as_deref().unwrap_or("eu-de"),
-                now,
-                cfg: &self.cfg,
-            };
+            let region = ctx.region.as_deref().unwrap_or("eu-de");
+            let mut net = Net { tx, project: ctx.project().unwrap_or_default(), region, now, cfg: &self.cfg };
             net.bootstrap()?;
             f(&mut net)
         })

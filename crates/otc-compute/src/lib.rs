@@ -1,0 +1,103 @@
+//! The compute subset Auto Scaling and MRS stand on: flavors, public
+//! images, key pairs, availability zones and servers, served as Nova
+//! v2/v2.1 (`compute`) and the image listing clients use (Glance v2,
+//! `image`). Servers are real participants of the network model: their
+//! NICs are ports of [`otc_vpc`], claimed in the same transaction.
+
+pub mod api;
+pub mod catalog;
+pub mod errors;
+pub mod model;
+mod ops;
+
+use catalog::{Flavor, Image};
+use model::{Compute as Model, ModelResult};
+use otc_core::Ctx;
+use otc_vpc::Vpc;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ComputeQuotas {
+    pub instances: u64,
+    pub cores: u64,
+    /// MiB.
+    pub ram: u64,
+    pub key_pairs: usize,
+}
+
+impl Default for ComputeQuotas {
+    fn default() -> Self {
+        ComputeQuotas { instances: 100, cores: 200, ram: 512 * 1024, key_pairs: 100 }
+    }
+}
+
+/// Compute settings: the catalogues, how long transitions take, quotas.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ComputeConfig {
+    pub flavors: Vec<Flavor>,
+    pub images: Vec<Image>,
+    /// Seconds in BUILD before ACTIVE.
+    pub build_seconds: i64,
+    /// Seconds a stop, start or reboot takes.
+    pub action_seconds: i64,
+    pub quotas: ComputeQuotas,
+}
+
+impl Default for ComputeConfig {
+    fn default() -> Self {
+        ComputeConfig {
+            flavors: catalog::default_flavors(),
+            images: catalog::default_images(),
+            build_seconds: 0,
+            action_seconds: 0,
+            quotas: ComputeQuotas::default(),
+        }
+    }
+}
+
+impl ComputeConfig {
+    pub fn flavor(&self, id: &str) -> Option<&Flavor> {
+        self.flavors.iter().find(|f| f.name == id)
+    }
+
+    /// An image by id (or, for convenience, by name).
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id() == id).or_else(|| self.images.iter().find(|i| i.name == id))
+    }
+
+    /// The availability zones of a region: `<region>-01` to `-03`.
+    pub fn zones(&self, region: &str) -> Vec<String> {
+        (1..=3).map(|i| format!("{region}-{i:02}")).collect()
+    }
+}
+
+/// The compute service (`ecs`): Nova v2/v2.1.
+pub struct Compute {
+    vpc: Arc<Vpc>,
+    cfg: ComputeConfig,
+}
+
+/// The image service (`ims`): the Glance v2 listing.
+pub struct Images {
+    cfg: ComputeConfig,
+}
+
+impl Compute {
+    pub fn new(vpc: Arc<Vpc>, cfg: ComputeConfig) -> Self {
+        Compute { vpc, cfg }
+    }
+
+    /// Runs `f` on the caller's compute and network state in one transaction.
+    pub fn run<R>(&self, ctx: &Ctx, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ModelResult<R> {
+        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
+    }
+}
+
+impl Images {
+    pub fn new(cfg: ComputeConfig) -> Self {
+        Images { cfg }
+    }
+}

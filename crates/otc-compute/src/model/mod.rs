@@ -1,0 +1,59 @@
+//! The compute model: key pairs and servers of a project, in the same
+//! store transaction as the project's network ([`otc_vpc::model::Net`]),
+//! so a server's ports are claimed, shown and released with it.
+
+pub mod keypairs;
+pub mod servers;
+
+use crate::ComputeConfig;
+pub use otc_core::time::Timestamp;
+pub use otc_store::{ListQuery, TxExt};
+use otc_vpc::model::Net;
+pub use serde::{Deserialize, Serialize};
+
+pub const KEYPAIR: &str = "compute.keypair";
+pub const SERVER: &str = "compute.server";
+
+/// What can go wrong, in compute terms; the Nova facade words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    NotFound(String),
+    Invalid(String),
+    Conflict(String),
+    Quota(String),
+    Storage(String),
+}
+
+pub type ModelResult<T> = Result<T, Fault>;
+
+impl From<otc_store::StoreError> for Fault {
+    fn from(e: otc_store::StoreError) -> Self {
+        Fault::Storage(e.to_string())
+    }
+}
+
+/// Network refusals met while wiring a server, said the way Nova says them.
+impl From<otc_vpc::model::Fault> for Fault {
+    fn from(f: otc_vpc::model::Fault) -> Self {
+        use otc_vpc::model::{Fault as N, Res};
+        match f {
+            N::NotFound(Res::Network, id) => Fault::Invalid(format!("Network {id} could not be found.")),
+            N::NotFound(Res::Port, id) => Fault::Invalid(format!("Port {id} could not be found.")),
+            N::NotFound(Res::SecurityGroup, id) => Fault::Invalid(format!("Security group {id} not found.")),
+            N::NotFound(_, id) => Fault::Invalid(format!("Resource {id} could not be found.")),
+            N::NoMoreIps(n) => Fault::Invalid(format!("No more IP addresses available on network {n}.")),
+            N::IpInUse { ip, .. } => Fault::Conflict(format!("Fixed IP address {ip} is already in use on instance.")),
+            N::IpNotInSubnet { ip, .. } => Fault::Invalid(format!("Fixed IP address {ip} is not valid on the requested network.")),
+            N::ExternalNetwork(id) => Fault::Invalid(format!("Network {id} is an external network and cannot hold servers.")),
+            N::Storage(m) => Fault::Storage(m),
+            other => Fault::Invalid(format!("{other:?}")),
+        }
+    }
+}
+
+/// One caller's compute state inside one transaction.
+pub struct Compute<'n, 'a> {
+    pub net: &'n mut Net<'a>,
+    pub user_id: &'n str,
+    pub cfg: &'n ComputeConfig,
+}
