@@ -61,13 +61,14 @@ impl Compute<'_, '_> {
         if self.net.tx.get(KEYPAIR, &keypair_id(self.user_id, name))?.is_some() {
             return Err(Fault::Conflict(format!("Key pair '{name}' already exists.")));
         }
-        if self.keypairs()?.len() >= self.cfg.quotas.key_pairs {
-            return Err(Fault::Quota("Quota exceeded, too many key pairs.".into()));
-        }
         Ok(())
     }
 
+    /// Stores a validated key pair, within the per-user quota.
     fn store_keypair(&mut self, kp: &Keypair) -> ModelResult<()> {
+        if self.keypairs()?.len() >= self.cfg.quotas.key_pairs {
+            return Err(Fault::Quota("Quota exceeded, too many key pairs.".into()));
+        }
         self.net.tx.insert_doc(KEYPAIR, &keypair_id(&kp.user_id, &kp.name), self.user_id, None, kp)?;
         Ok(())
     }

@@ -1,0 +1,311 @@
+//! Nova v2/v2.1 and the image listing: every served operation, the
+//! server lifecycle on the clock, NICs as ports, refusals and quotas.
+
+use crate::common::*;
+use crate::netkit::{id, Api};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+fn cfg(f: impl FnOnce(&mut otc_compute::ComputeConfig)) -> otc_emulator::config::Config {
+    let mut c = config();
+    f(&mut c.compute);
+    c
+}
+
+/// A request with a compute microversion header.
+async fn nova(
+    api: &Api<'_>,
+    method: Method,
+    path: &str,
+    mv: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let mut req = api.emu.http.request(method, api.emu.url(&path.replace("{pid}", &api.pid))).header("X-Auth-Token", &api.token);
+    if let Some(v) = mv {
+        req = req.header("OpenStack-API-Version", format!("compute {v}"));
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    (status, r.json().await.unwrap_or(Value::Null), headers)
+}
+
+fn server_body(name: &str, network: &str) -> Value {
+    json!({"server": {"name": name, "flavorRef": "s3.medium.1", "imageRef": image_id("Standard_Debian_11_latest"), "networks": [{"uuid": network}]}})
+}
+
+fn image_id(name: &str) -> String {
+    otc_compute::catalog::default_images().into_iter().find(|i| i.name == name).unwrap().id()
+}
+
+#[tokio::test]
+async fn versions_and_microversions() {
+    let emu = Emu::start().await;
+    let b: Value = emu.http.get(emu.url("/ecs/")).send().await.unwrap().json().await.unwrap();
+    let v21 = b["versions"].as_array().unwrap().iter().find(|v| v["id"] == "v2.1").unwrap().clone();
+    assert_eq!((v21["version"].as_str(), v21["min_version"].as_str()), (Some("2.60"), Some("2.1")));
+    let b: Value = emu.http.get(emu.url("/ecs/v2.1")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(b["version"]["id"], "v2.1");
+    let api = Api::new(&emu, "eu-de").await;
+    let (s, _, h) = nova(&api, Method::GET, "/v2.1/{pid}/flavors", Some("2.60"), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(h["openstack-api-version"], "compute 2.60");
+    let (s, b, _) = nova(&api, Method::GET, "/v2.1/{pid}/flavors", Some("2.99"), None).await;
+    assert_eq!(s, 406, "{b}");
+    let (s, _, _) = nova(&api, Method::GET, "/v2.1/{pid}/flavors", Some("two"), None).await;
+    assert_eq!(s, 400);
+}
+
+#[tokio::test]
+async fn flavors_and_zones() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let o = api.get("/v2.1/{pid}/flavors").await;
+    let names: Vec<&str> = o.body["flavors"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"s3.medium.1") && names.contains(&"c4.large.2") && names.contains(&"m3.large.8"));
+    let o = api.get("/v2/{pid}/flavors/detail?minRam=16384").await;
+    let detail = o.body["flavors"].as_array().unwrap();
+    assert!(detail.iter().all(|f| f["ram"].as_u64().unwrap() >= 16384));
+    assert!(detail[0]["links"][0]["href"].as_str().unwrap().contains("/ecs/v2/"));
+    let f = api.get("/v2.1/{pid}/flavors/m3.large.8").await.body["flavor"].clone();
+    assert_eq!((f["vcpus"].as_u64(), f["ram"].as_u64(), f["os-flavor-access:is_public"].as_bool()), (Some(2), Some(16384), Some(true)));
+    let o = api.get("/v2.1/{pid}/flavors/nope").await;
+    assert_eq!(o.status, 404);
+    assert_eq!(o.body["itemNotFound"]["message"], "Flavor nope could not be found.");
+    let specs = api.get("/v2.1/{pid}/flavors/c4.large.2/os-extra_specs").await.body["extra_specs"].clone();
+    assert_eq!(specs["ecs:performancetype"], "computingv3");
+    let o = api.get("/v2.1/{pid}/flavors?limit=2").await;
+    assert_eq!(o.body["flavors"].as_array().unwrap().len(), 2);
+    let next = o.body["flavors_links"][0]["href"].as_str().unwrap().to_string();
+    assert!(next.starts_with("http"));
+    let o = api.get("/v2.1/{pid}/resize_flavors?source_flavor_id=s3.medium.1").await;
+    assert!(o.body["flavors"].as_array().unwrap().iter().all(|f| f["id"] != "s3.medium.1"));
+    assert_eq!(api.get("/v2.1/{pid}/resize_flavors").await.status, 400);
+
+    let o = api.get("/v2.1/{pid}/os-availability-zone").await;
+    let zones: Vec<&str> = o.body["availabilityZoneInfo"].as_array().unwrap().iter().map(|z| z["zoneName"].as_str().unwrap()).collect();
+    assert_eq!(zones, vec!["eu-de-01", "eu-de-02", "eu-de-03"]);
+    assert_eq!(api.get("/v2.1/{pid}/os-availability-zone/detail").await.status, 403);
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get("/v2.1/{pid}/os-availability-zone").await.body["availabilityZoneInfo"][0]["zoneName"], "eu-nl-01");
+}
+
+#[tokio::test]
+async fn keypairs_generated_and_imported() {
+    let emu = Emu::with(cfg(|c| c.quotas.key_pairs = 2)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (s, b, _) = nova(&api, Method::POST, "/v2.1/{pid}/os-keypairs", Some("2.10"), Some(json!({"keypair": {"name": "gen"}}))).await;
+    assert_eq!(s, 201);
+    let kp = &b["keypair"];
+    assert!(kp["private_key"].as_str().unwrap().starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    assert!(kp["public_key"].as_str().unwrap().starts_with("ssh-ed25519 "));
+    assert_eq!(kp["fingerprint"].as_str().unwrap().len(), 47);
+    assert_eq!(kp["type"], "ssh");
+    // The generated public key imports cleanly elsewhere: it is a real key.
+    assert_eq!(otc_compute::model::keypairs::fingerprint(kp["public_key"].as_str().unwrap()).unwrap(), kp["fingerprint"].as_str().unwrap());
+
+    let public = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host";
+    let (s, b, _) =
+        nova(&api, Method::POST, "/v2.1/{pid}/os-keypairs", None, Some(json!({"keypair": {"name": "imp", "public_key": public}}))).await;
+    assert_eq!(s, 200, "2.1 answers 200");
+    assert!(b["keypair"].get("private_key").is_none());
+    let (s, b, _) =
+        nova(&api, Method::POST, "/v2.1/{pid}/os-keypairs", None, Some(json!({"keypair": {"name": "imp", "public_key": public}}))).await;
+    assert_eq!((s, b["conflictingRequest"]["message"].as_str()), (409, Some("Key pair 'imp' already exists.")));
+    let (s, b, _) = nova(&api, Method::POST, "/v2.1/{pid}/os-keypairs", None, Some(json!({"keypair": {"name": "third"}}))).await;
+    assert_eq!(s, 403, "quota: {b}");
+    for body in
+        [json!({"keypair": {"name": "x", "public_key": "garbage"}}), json!({"keypair": {"name": "a/b"}}), json!({"keypair": {}}), json!({})]
+    {
+        let (s, _, _) = nova(&api, Method::POST, "/v2.1/{pid}/os-keypairs", None, Some(body.clone())).await;
+        assert_eq!(s, 400, "{body}");
+    }
+    let o = api.get("/v2.1/{pid}/os-keypairs").await;
+    let names: Vec<&str> = o.body["keypairs"].as_array().unwrap().iter().map(|k| k["keypair"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["gen", "imp"]);
+    let shown = api.get("/v2.1/{pid}/os-keypairs/imp").await.body["keypair"].clone();
+    assert_eq!(shown["public_key"], public);
+    assert_eq!(api.get("/v2.1/{pid}/os-keypairs/none").await.status, 404);
+    let (s, _, _) = nova(&api, Method::DELETE, "/v2.1/{pid}/os-keypairs/imp", Some("2.10"), None).await;
+    assert_eq!(s, 204);
+    let (s, _, _) = nova(&api, Method::DELETE, "/v2.1/{pid}/os-keypairs/gen", None, None).await;
+    assert_eq!(s, 202, "2.1 answers 202");
+    assert_eq!(api.delete("/v2.1/{pid}/os-keypairs/gen").await.status, 404);
+}
+
+#[tokio::test]
+async fn servers_live_on_ports_and_the_clock() {
+    let emu = Emu::with(cfg(|c| {
+        c.build_seconds = 10;
+        c.action_seconds = 5;
+    }))
+    .await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    api.create("/v2.1/{pid}/os-keypairs", json!({"keypair": {"name": "k"}}), 200, "keypair").await;
+    let mut body = server_body("web", &net);
+    body["server"]["key_name"] = json!("k");
+    body["server"]["metadata"] = json!({"role": "web"});
+    let (s, b, h) = nova(&api, Method::POST, "/v2.1/{pid}/servers", Some("2.60"), Some(body)).await;
+    assert_eq!(s, 202, "{b}");
+    let sid = id(&b["server"]);
+    assert!(h["location"].to_str().unwrap().ends_with(&sid));
+    assert_eq!(b["server"]["security_groups"], json!([{"name": "default"}]));
+    assert!(b["server"]["adminPass"].is_string());
+
+    let (_, b, _) = nova(&api, Method::GET, &format!("/v2.1/{{pid}}/servers/{sid}"), Some("2.60"), None).await;
+    let srv = &b["server"];
+    assert_eq!((srv["status"].as_str(), srv["OS-EXT-STS:vm_state"].as_str()), (Some("BUILD"), Some("building")));
+    assert_eq!(srv["flavor"]["original_name"], "s3.medium.1", "2.47+ embeds the flavor");
+    assert_eq!(srv["metadata"]["role"], "web");
+    let addr = srv["addresses"][&net][0]["addr"].as_str().unwrap().to_string();
+    assert!(addr.starts_with("192.168.20."));
+    let o = api.get(&format!("/v2.0/ports?device_id={sid}")).await;
+    let port = o.body["ports"][0].clone();
+    assert_eq!((port["device_owner"].as_str(), port["status"].as_str()), (Some("compute:eu-de-01"), Some("ACTIVE")));
+    assert_eq!(port["fixed_ips"][0]["ip_address"], addr.as_str());
+    let (_, b, _) = nova(&api, Method::GET, &format!("/v2.1/{{pid}}/servers/{sid}"), Some("2.1"), None).await;
+    assert_eq!(b["server"]["flavor"]["id"], "s3.medium.1", "before 2.47 the flavor is a reference");
+
+    emu.server.clock.advance(chrono::Duration::seconds(10));
+    let st = |b: &Value| b["server"]["status"].as_str().unwrap().to_string();
+    assert_eq!(st(&api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body), "ACTIVE");
+
+    let action_path = format!("/v2.1/{{pid}}/servers/{sid}/action");
+    let action = |a: Value| api.post(&action_path, a);
+    assert_eq!(action(json!({"os-stop": null})).await.status, 202);
+    let b = api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body;
+    assert_eq!((st(&b).as_str(), b["server"]["OS-EXT-STS:task_state"].as_str()), ("ACTIVE", Some("powering-off")));
+    emu.server.clock.advance(chrono::Duration::seconds(5));
+    let b = api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body;
+    assert_eq!((st(&b).as_str(), b["server"]["OS-EXT-STS:power_state"].as_u64()), ("SHUTOFF", Some(4)));
+    let o = action(json!({"os-stop": null})).await;
+    assert_eq!(o.status, 409);
+    assert!(o.body["conflictingRequest"]["message"].as_str().unwrap().contains("vm_state stopped"));
+    assert_eq!(action(json!({"os-start": null})).await.status, 202);
+    emu.server.clock.advance(chrono::Duration::seconds(5));
+    assert_eq!(st(&api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body), "ACTIVE");
+    assert_eq!(action(json!({"reboot": {"type": "HARD"}})).await.status, 202);
+    assert_eq!(st(&api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body), "HARD_REBOOT");
+    emu.server.clock.advance(chrono::Duration::seconds(5));
+    assert_eq!(st(&api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body), "ACTIVE");
+    assert_eq!(action(json!({"reboot": {"type": "SIDEWAYS"}})).await.status, 400);
+    assert_eq!(action(json!({"pause": null})).await.status, 400);
+    let o = action(json!({"resize": {"flavorRef": "s3.large.2"}})).await;
+    assert_eq!((o.status, o.code.as_str()), (404, "APIGW.0101"), "documented but not performed: honest 404");
+
+    let o = api.put(&format!("/v2.1/{{pid}}/servers/{sid}"), json!({"server": {"name": "web-renamed"}})).await;
+    assert_eq!(o.body["server"]["name"], "web-renamed");
+    assert_eq!(api.put(&format!("/v2.1/{{pid}}/servers/{sid}"), json!({"server": {"flavorRef": "x"}})).await.status, 400);
+    let o = api.get("/v2.1/{pid}/servers?name=renamed").await;
+    assert_eq!(o.body["servers"].as_array().unwrap().len(), 1);
+    assert_eq!(api.get("/v2.1/{pid}/servers/detail?status=SHUTOFF").await.body["servers"], json!([]));
+    assert_eq!(api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-server-password")).await.body["password"], "");
+
+    // A locked server cannot be deleted; unlocked, its port goes with it.
+    assert_eq!(action(json!({"lock": null})).await.status, 202);
+    assert_eq!(api.delete(&format!("/v2.1/{{pid}}/servers/{sid}")).await.status, 409);
+    assert_eq!(action(json!({"unlock": null})).await.status, 202);
+    assert_eq!(api.delete(&format!("/v2.1/{{pid}}/servers/{sid}")).await.status, 204);
+    assert_eq!(api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.status, 404);
+    assert_eq!(api.get(&format!("/v2.0/ports?device_id={sid}")).await.body["ports"], json!([]));
+    // The freed address is handed out again.
+    let p = api.create("/v2.0/ports", json!({"port": {"network_id": net}}), 201, "port").await;
+    assert_eq!(p["fixed_ips"][0]["ip_address"], addr.as_str());
+}
+
+#[tokio::test]
+async fn server_refusals_and_quotas() {
+    let emu = Emu::with(cfg(|c| c.quotas.instances = 2)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("10.0.0.0/8", "10.1.0.0/28", "10.1.0.1").await;
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"flavorRef": "no.such"}), "Invalid flavorRef provided."),
+        (json!({"imageRef": "2b9a6e5e-0000-0000-0000-000000000000"}), "Can not find requested image"),
+        (json!({"key_name": "missing"}), "Invalid key_name provided."),
+        (json!({"networks": [{"uuid": "no-such-net"}]}), "Network no-such-net could not be found."),
+        (json!({"security_groups": [{"name": "no-such-sg"}]}), "Security group no-such-sg not found."),
+        (json!({"networks": "auto"}), ""),
+        (json!({"availability_zone": "mars-01"}), ""),
+        (json!({"networks": [{"uuid": net, "fixed_ip": "10.9.9.9"}]}), ""),
+        (json!({"user_data": "***"}), ""),
+        (json!({"name": ""}), ""),
+    ];
+    for (patch, msg) in cases {
+        let mut b = server_body("bad", &net);
+        for (k, v) in patch.as_object().unwrap() {
+            b["server"][k] = v.clone();
+        }
+        let o = api.post("/v2.1/{pid}/servers", b).await;
+        assert_eq!(o.status, 400, "{patch}: {}", o.body);
+        if !msg.is_empty() {
+            assert_eq!(o.body["badRequest"]["message"], msg);
+        }
+    }
+    // Two instances fit the quota; the third is refused with 403.
+    let mut b = server_body("pair", &net);
+    b["server"]["min_count"] = json!(2);
+    b["server"]["max_count"] = json!(2);
+    assert_eq!(api.post("/v2.1/{pid}/servers", b).await.status, 202);
+    let names: Vec<String> = api.get("/v2.1/{pid}/servers").await.body["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().all(|n| n.starts_with("pair-000")));
+    let o = api.post("/v2.1/{pid}/servers", server_body("third", &net)).await;
+    assert_eq!(o.status, 403);
+    assert!(o.body["forbidden"]["message"].as_str().unwrap().starts_with("Quota exceeded for instances"));
+    // No server came out of the refusals: their ports were never kept.
+    let ports = api.get(&format!("/v2.0/ports?network_id={net}")).await.body["ports"].as_array().unwrap().len();
+    assert_eq!(ports, 3, "the gateway interface and two servers");
+
+    // Another project sees none of it.
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get("/v2.1/{pid}/servers/detail").await.body["servers"], json!([]));
+    let any = api.get("/v2.1/{pid}/servers").await.body["servers"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(nl.get(&format!("/v2.1/{{pid}}/servers/{any}")).await.status, 404);
+    assert_eq!(nl.delete(&format!("/v2.1/{{pid}}/servers/{any}")).await.status, 404);
+    let o = nl.get(&format!("/v2.1/{}/servers", api.pid)).await;
+    assert_eq!((o.status, o.code.as_str()), (403, "APIGW.0302"));
+}
+
+#[tokio::test]
+async fn a_full_subnet_refuses_servers() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("10.0.0.0/8", "10.2.0.0/28", "10.2.0.1").await;
+    let fill: Vec<Value> = (0..10).map(|_| json!({"subnet_id": net})).collect();
+    api.create("/v1/{pid}/privateips", json!({ "privateips": fill }), 200, "privateips").await;
+    let o = api.post("/v2.1/{pid}/servers", server_body("nowhere", &net)).await;
+    assert_eq!(o.status, 400);
+    assert!(o.body["badRequest"]["message"].as_str().unwrap().contains("No more IP addresses"));
+    assert_eq!(api.get("/v2.1/{pid}/servers").await.body["servers"], json!([]));
+}
+
+#[tokio::test]
+async fn images_as_glance_lists_them() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let o = api.get("/ims/v2/images").await;
+    let all = o.body["images"].as_array().unwrap().clone();
+    assert!(all.len() >= 4);
+    assert!(all.iter().all(|i| i["status"] == "active" && i["visibility"] == "public"));
+    let o = api.get("/ims/v2/images?name=Standard_Ubuntu_22.04_latest").await;
+    assert_eq!(o.body["images"].as_array().unwrap().len(), 1);
+    let uid = id(&o.body["images"][0]);
+    let o = api.get(&format!("/v2/images?id=in:{uid},{}", image_id("Standard_Debian_11_latest"))).await;
+    assert_eq!(o.body["images"].as_array().unwrap().len(), 2);
+    let o = api.get("/v2/images?limit=2").await;
+    assert_eq!(o.body["images"].as_array().unwrap().len(), 2);
+    assert!(o.body["next"].as_str().unwrap().starts_with("/v2/images?marker="));
+    assert_eq!(api.get(&format!("/v2/images/{uid}")).await.body["min_disk"], 4);
+    assert_eq!(api.get("/v2/images/Standard_Ubuntu_22.04_latest").await.status, 404);
+    assert_eq!(api.get("/v2/images?os_hidden=True").await.body["images"], json!([]));
+}
