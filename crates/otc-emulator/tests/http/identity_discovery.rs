@@ -52,7 +52,9 @@ async fn regions_services_endpoints_catalog_domains() {
     let r = emu.call(Method::GET, &format!("/v3/services/{sid}"), Some(&t), None).await;
     assert_eq!(r.status(), 200);
     let b: Value = emu.call(Method::GET, "/v3/services?type=compute", Some(&t), None).await.json().await.unwrap();
-    assert!(b["services"].as_array().unwrap().is_empty(), "compute is not served yet");
+    assert_eq!(b["services"].as_array().unwrap().len(), 1, "compute is served");
+    let b: Value = emu.call(Method::GET, "/v3/services?type=sharev2", Some(&t), None).await.json().await.unwrap();
+    assert!(b["services"].as_array().unwrap().is_empty(), "SFS is not served yet");
     assert_eq!(emu.call(Method::GET, "/v3/services/nope", Some(&t), None).await.status(), 404);
 
     let b: Value =
