@@ -23,3 +23,69 @@ pub fn bad(msg: String) -> ApiError {
 pub fn bad_body(msg: &str) -> ApiError {
     bad(format!("Malformed request body: {msg}"))
 }
+
+/// The ECS v1 codes the emulator answers with: (code, status, message) as
+/// the ECS error-code appendix words them.
+const ECS_CODES: &[(&str, u16, &str)] = &[
+    ("Ecs.0001", 400, "Insufficient ECS quota. Contact customer service to increase quota."),
+    ("Ecs.0005", 400, "Invalid parameter values. Contact customer service."),
+    ("Ecs.0010", 400, "The private IP address is already being used. Select another IP address."),
+    ("Ecs.0011", 400, "Ensure the password meets the password complexity requirements."),
+    ("Ecs.0012", 400, "The subnet does not contain enough IP addresses. Release some IP addresses or select a different subnet."),
+    ("Ecs.0013", 400, "The current EIP quota limit has been reached. Apply to increase the quota."),
+    ("Ecs.0014", 400, "Incorrect VPC, subnet, or security group parameter values."),
+    ("Ecs.0029", 400, "The flavor does not exist."),
+    ("Ecs.0031", 400, "The image does not exist."),
+    ("Ecs.0038", 400, "The subnet does not exist."),
+    ("Ecs.0039", 400, "The specified IP address does not belong to the subnet."),
+    ("Ecs.0041", 400, "Invalid description field."),
+    ("Ecs.0042", 400, "The number of attached data disks exceeds the maximum allowed limit."),
+    ("Ecs.0043", 400, "The disk type does not exist."),
+    ("Ecs.0045", 400, "The bandwidth exceeds the maximum allowed limit."),
+    ("Ecs.0050", 400, "The number of NICs attached to the ECS exceeds the quota."),
+    ("Ecs.0064", 400, "The VPC ID in the request is inconsistent with that in the main subnet ID."),
+    ("Ecs.0100", 400, "The ECS status does not meet requirements. Make the ECS in the required status and try again."),
+    ("Ecs.0114", 404, "The ECS does not exist."),
+    ("Ecs.0118", 400, "The number of ECSs exceeds the maximum allowed limit."),
+    ("Ecs.0314", 400, "The key pair does not exist. Refresh the key pair list and check the key pair."),
+    ("Ecs.0605", 400, "ECS locked."),
+    ("Ecs.0616", 400, "Failed to update the ECS name."),
+    ("Ecs.0905", 400, "The number of tags exceeds the maximum allowed limit."),
+    ("Ecs.0906", 400, "Failed to comply with tag character set specifications."),
+    ("Ecs.0907", 400, "Invalid tag character set."),
+    ("Ecs.0908", 400, "The tag key cannot be duplicate."),
+    ("Ecs.0913", 400, "The number of ECSs to be created exceeds the maximum allowed limit"),
+    ("Ecs.0914", 400, "The length of the ECS name exceeds the maximum allowed limit."),
+    ("Ecs.0915", 400, "The ECS name contains invalid characters."),
+    ("Common.0002", 400, "The request body cannot be left blank."),
+    ("Common.0011", 400, "Failed to query system tasks."),
+    ("Common.0001", 500, "A system exception occurred. Try again later or contact customer service."),
+];
+
+/// An ECS v1 refusal with its documented status and message; `detail`
+/// (what exactly was wrong) follows the message when given.
+pub fn ecs(code: &str, detail: impl AsRef<str>) -> ApiError {
+    let (status, msg) = ECS_CODES.iter().find(|(c, _, _)| *c == code).map(|(_, s, m)| (*s, *m)).unwrap_or((400, "Request error."));
+    let detail = detail.as_ref();
+    let message = if detail.is_empty() { msg.to_string() } else { format!("{msg} {detail}") };
+    ApiError::new(status, code, message)
+}
+
+/// The compute model's faults in ECS v1 terms.
+pub fn ecs_fault(f: Fault) -> ApiError {
+    match f {
+        Fault::NotFound(m) => ecs("Ecs.0114", m),
+        // The network model's refusals reach here in Nova's words.
+        Fault::Invalid(m) if m.starts_with("No more IP addresses") => ecs("Ecs.0012", m),
+        Fault::Invalid(m) if m.contains("is not valid on the requested network") => ecs("Ecs.0039", m),
+        Fault::Invalid(m) if m.starts_with("Network ") && m.ends_with("could not be found.") => ecs("Ecs.0038", m),
+        Fault::Invalid(m) if m.starts_with("Security group") => ecs("Ecs.0014", m),
+        Fault::Invalid(m) => ecs("Ecs.0005", m),
+        Fault::Conflict(m) if m.contains("already in use") => ecs("Ecs.0010", m),
+        Fault::Conflict(m) if m.ends_with("is locked") => ecs("Ecs.0605", m),
+        Fault::Conflict(m) if m.starts_with("Cannot '") => ecs("Ecs.0100", m),
+        Fault::Conflict(m) => ecs("Ecs.0005", m),
+        Fault::Quota(m) => ecs("Ecs.0001", m),
+        Fault::Storage(m) => ecs("Common.0001", m),
+    }
+}

@@ -43,6 +43,10 @@ pub struct ComputeConfig {
     pub build_seconds: i64,
     /// Seconds a stop, start or reboot takes.
     pub action_seconds: i64,
+    /// The least time an ECS v1 job takes (half INIT, half RUNNING); a job
+    /// also lasts as long as the work it waits for (`build_seconds`,
+    /// `action_seconds`), so a finished job means a settled server.
+    pub job_seconds: i64,
     pub quotas: ComputeQuotas,
 }
 
@@ -53,6 +57,7 @@ impl Default for ComputeConfig {
             images: catalog::default_images(),
             build_seconds: 0,
             action_seconds: 0,
+            job_seconds: 0,
             quotas: ComputeQuotas::default(),
         }
     }

@@ -1,5 +1,5 @@
-//! The operation tables: Nova under both `/v2/` and `/v2.1/` (`ecs`), and
-//! the Glance image listing (`ims`). Documented operations not listed here
+//! The operation tables: Nova under both `/v2/` and `/v2.1/` and ECS v1
+//! under `/v1/` (`ecs`), and the Glance image listing (`ims`). Documented operations not listed here
 //! answer 404 APIGW.0101.
 
 use crate::{Compute, Images};
@@ -86,11 +86,15 @@ impl Service for Compute {
             }
             ops.push(Op::new(method, v21, Project, Family::Nova, bind(s, f, false)));
         }
+        ops.extend(crate::api::ecs::ops(s));
         ops
     }
 
     fn catalog(&self) -> Vec<CatalogEntry> {
-        vec![CatalogEntry { service_type: "compute", name: "nova", path: "/ecs/v2.1/{project_id}" }]
+        vec![
+            CatalogEntry { service_type: "compute", name: "nova", path: "/ecs/v2.1/{project_id}" },
+            CatalogEntry { service_type: "ecs", name: "ecs", path: "/ecs/v1/{project_id}" },
+        ]
     }
 }
 

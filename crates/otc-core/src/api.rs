@@ -28,6 +28,8 @@ pub enum Family {
     Neutron,
     /// Nova/Manila: `{"<fault>": {code, message}}`.
     Nova,
+    /// ECS v1: `{"error": {"code": "Ecs.xxxx", "message"}}`.
+    Ecs,
 }
 
 impl Family {

@@ -68,6 +68,7 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
             let fault = err.kind.as_deref().unwrap_or(nova_fault(err.status));
             json!({ fault: {"code": err.status, "message": msg} })
         }
+        Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
     }
 }
 
@@ -106,6 +107,7 @@ mod tests {
         assert_eq!(error_body(Family::Nova, &e, "r"), json!({"itemNotFound": {"code": 404, "message": "not found"}}));
         assert_eq!(error_body(Family::Neutron, &e, "r")["NeutronError"]["type"], "NotFound");
         assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
+        assert_eq!(error_body(Family::Ecs, &e, "r"), json!({"error": {"code": "VPC.0101", "message": "not found"}}));
         let k = error_body(Family::Keystone, &e, "r");
         assert_eq!(k["error"]["title"], "Not Found");
         assert_eq!(k["error"]["code"], 404);

@@ -2,6 +2,7 @@
 //! store transaction as the project's network ([`otc_vpc::model::Net`]),
 //! so a server's ports are claimed, shown and released with it.
 
+pub mod jobs;
 pub mod keypairs;
 pub mod servers;
 

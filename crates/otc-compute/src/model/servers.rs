@@ -68,6 +68,39 @@ pub struct Server {
     pub locked: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// `OS-EXT-SRV-ATTR:hostname`: the name at creation, `_` as `-`.
+    #[serde(default)]
+    pub hostname: String,
+    /// The batch this server was created in (`r-xxxxxxxx`) and its index.
+    #[serde(default)]
+    pub reservation_id: String,
+    #[serde(default)]
+    pub launch_index: u32,
+    /// The disks ECS v1 creates with a server (there is no EVS model: they
+    /// live and die with it).
+    #[serde(default)]
+    pub root_volume: Option<Volume>,
+    #[serde(default)]
+    pub data_volumes: Vec<Volume>,
+    #[serde(default)]
+    pub enterprise_project_id: String,
+    /// Whether the EIP bound at creation (ECS v1 `publicip`) is released
+    /// with the server when a delete does not say.
+    #[serde(default)]
+    pub eip_delete_on_termination: bool,
+}
+
+/// A disk of a server.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Volume {
+    pub id: String,
+    /// `SATA`, `SAS`, `SSD`, `GPSSD`, `GPSSD2`, `ESSD`.
+    pub volume_type: String,
+    /// GiB.
+    pub size: u32,
+    /// SCSI (`hw:passthrough`) rather than VBD.
+    pub passthrough: bool,
+    pub multiattach: bool,
 }
 
 /// What Nova shows for a stage: status, vm_state, task_state, power_state.
@@ -140,7 +173,7 @@ impl Compute<'_, '_> {
         Ok(all)
     }
 
-    fn save(&mut self, s: &Server) -> ModelResult<()> {
+    pub fn save(&mut self, s: &Server) -> ModelResult<()> {
         self.net.update(SERVER, &s.id, None, s).map_err(Fault::from)
     }
 
@@ -215,8 +248,13 @@ impl Compute<'_, '_> {
         let count = spec.count.max(1);
         self.check_quota(&flavor, count)?;
         let mut out = Vec::new();
+        let mut reservation_id = String::new();
         for i in 0..count {
             let id = ids::uuid();
+            if i == 0 {
+                // What Nova shows for the first server of the batch.
+                reservation_id = format!("r-{}", &id[..8]);
+            }
             let name = if count > 1 { format!("{}-{:04}", spec.name, i + 1) } else { spec.name.clone() };
             let mut nics = Vec::new();
             for nic in &spec.nics {
@@ -226,7 +264,7 @@ impl Compute<'_, '_> {
                 id: id.clone(),
                 project_id: self.net.project.to_string(),
                 user_id: self.user_id.to_string(),
-                name,
+                name: name.clone(),
                 flavor_id: flavor.name.clone(),
                 image_id: image.id(),
                 key_name: spec.key_name.clone(),
@@ -242,6 +280,13 @@ impl Compute<'_, '_> {
                 locked: false,
                 created_at: self.net.now,
                 updated_at: self.net.now,
+                hostname: name.replace('_', "-"),
+                reservation_id: reservation_id.clone(),
+                launch_index: i,
+                root_volume: None,
+                data_volumes: Vec::new(),
+                enterprise_project_id: String::new(),
+                eip_delete_on_termination: false,
             };
             self.net.insert(SERVER, &id, None, &s)?;
             out.push(s);

@@ -1,6 +1,7 @@
 //! HTTP-level tests: the real server on a free port, driven over HTTP.
 
 mod common;
+mod compute_ecs;
 mod compute_nova;
 mod identity_discovery;
 mod identity_projects;
