@@ -2,14 +2,14 @@
 //! with the fault name of the status (`badRequest`, `itemNotFound`,
 //! `conflictingRequest`, `forbidden` for quotas, as Nova does).
 
-use crate::model::Fault;
+use crate::model::{Fault, Why};
 use otc_core::ApiError;
 
 pub fn nova(f: Fault) -> ApiError {
     match f {
         Fault::NotFound(m) => ApiError::new(404, "itemNotFound", m).with_kind("itemNotFound"),
-        Fault::Invalid(m) => ApiError::new(400, "badRequest", m).with_kind("badRequest"),
-        Fault::Conflict(m) => ApiError::new(409, "conflictingRequest", m).with_kind("conflictingRequest"),
+        Fault::Invalid(_, m) => ApiError::new(400, "badRequest", m).with_kind("badRequest"),
+        Fault::Conflict(_, m) => ApiError::new(409, "conflictingRequest", m).with_kind("conflictingRequest"),
         Fault::Quota(m) => ApiError::new(403, "forbidden", m).with_kind("forbidden"),
         Fault::Storage(m) => ApiError::internal(m),
     }
@@ -75,16 +75,15 @@ pub fn ecs(code: &str, detail: impl AsRef<str>) -> ApiError {
 pub fn ecs_fault(f: Fault) -> ApiError {
     match f {
         Fault::NotFound(m) => ecs("Ecs.0114", m),
-        // The network model's refusals reach here in Nova's words.
-        Fault::Invalid(m) if m.starts_with("No more IP addresses") => ecs("Ecs.0012", m),
-        Fault::Invalid(m) if m.contains("is not valid on the requested network") => ecs("Ecs.0039", m),
-        Fault::Invalid(m) if m.starts_with("Network ") && m.ends_with("could not be found.") => ecs("Ecs.0038", m),
-        Fault::Invalid(m) if m.starts_with("Security group") => ecs("Ecs.0014", m),
-        Fault::Invalid(m) => ecs("Ecs.0005", m),
-        Fault::Conflict(m) if m.contains("already in use") => ecs("Ecs.0010", m),
-        Fault::Conflict(m) if m.ends_with("is locked") => ecs("Ecs.0605", m),
-        Fault::Conflict(m) if m.starts_with("Cannot '") => ecs("Ecs.0100", m),
-        Fault::Conflict(m) => ecs("Ecs.0005", m),
+        Fault::Invalid(Why::NoMoreIps, m) => ecs("Ecs.0012", m),
+        Fault::Invalid(Why::AddressOutside, m) => ecs("Ecs.0039", m),
+        Fault::Invalid(Why::Network, m) => ecs("Ecs.0038", m),
+        Fault::Invalid(Why::SecurityGroup, m) => ecs("Ecs.0014", m),
+        Fault::Invalid(_, m) => ecs("Ecs.0005", m),
+        Fault::Conflict(Why::AddressInUse, m) => ecs("Ecs.0010", m),
+        Fault::Conflict(Why::Locked, m) => ecs("Ecs.0605", m),
+        Fault::Conflict(Why::State, m) => ecs("Ecs.0100", m),
+        Fault::Conflict(_, m) => ecs("Ecs.0005", m),
         Fault::Quota(m) => ecs("Ecs.0001", m),
         Fault::Storage(m) => ecs("Common.0001", m),
     }

@@ -566,8 +566,10 @@ impl Compute {
         let (items, last, more) = self.call(input, |m| {
             let mut all = self.filtered_servers(input, m)?;
             if let Some(mk) = &marker {
-                let pos =
-                    all.iter().position(|s| &s.id == mk).ok_or_else(|| crate::model::Fault::Invalid(format!("marker [{mk}] not found")))?;
+                let pos = all
+                    .iter()
+                    .position(|s| &s.id == mk)
+                    .ok_or_else(|| crate::model::Fault::Invalid(crate::model::Why::Other, format!("marker [{mk}] not found")))?;
                 all.drain(..=pos);
             }
             let more = all.len() > limit;

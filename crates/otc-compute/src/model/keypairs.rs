@@ -54,12 +54,13 @@ impl Compute<'_, '_> {
 
     fn check_new(&mut self, name: &str) -> ModelResult<()> {
         if !valid_name(name) {
-            return Err(Fault::Invalid(format!(
-                "Invalid input for field/attribute name. Value: {name}. '{name}' does not match '^[_\\- a-zA-Z0-9]+$'"
-            )));
+            return Err(Fault::Invalid(
+                Why::KeyPair,
+                format!("Invalid input for field/attribute name. Value: {name}. '{name}' does not match '^[_\\- a-zA-Z0-9]+$'"),
+            ));
         }
         if self.net.tx.get(KEYPAIR, &keypair_id(self.user_id, name))?.is_some() {
-            return Err(Fault::Conflict(format!("Key pair '{name}' already exists.")));
+            return Err(Fault::Conflict(Why::KeyPair, format!("Key pair '{name}' already exists.")));
         }
         Ok(())
     }
@@ -76,9 +77,10 @@ impl Compute<'_, '_> {
     pub fn import_keypair(&mut self, name: &str, public_key: &str, key_type: Option<&str>) -> ModelResult<Keypair> {
         self.check_new(name)?;
         if public_key.len() > 1024 * 16 {
-            return Err(Fault::Invalid("Keypair data is invalid: public key is too long".into()));
+            return Err(Fault::Invalid(Why::KeyPair, "Keypair data is invalid: public key is too long".into()));
         }
-        let fp = fingerprint(public_key).ok_or_else(|| Fault::Invalid("Keypair data is invalid: failed to generate fingerprint".into()))?;
+        let fp = fingerprint(public_key)
+            .ok_or_else(|| Fault::Invalid(Why::KeyPair, "Keypair data is invalid: failed to generate fingerprint".into()))?;
         let kp = Keypair {
             name: name.to_string(),
             user_id: self.user_id.to_string(),

@@ -15,14 +15,39 @@ pub use serde::{Deserialize, Serialize};
 pub const KEYPAIR: &str = "compute.keypair";
 pub const SERVER: &str = "compute.server";
 
-/// What can go wrong, in compute terms; the Nova facade words it.
+/// What can go wrong, in compute terms. The message is Nova's wording;
+/// `Why` says what it is about, so ECS can pick its own code without
+/// reading the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     NotFound(String),
-    Invalid(String),
-    Conflict(String),
+    Invalid(Why, String),
+    Conflict(Why, String),
     Quota(String),
     Storage(String),
+}
+
+/// What a refusal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    Flavor,
+    Image,
+    KeyPair,
+    Zone,
+    Network,
+    Port,
+    SecurityGroup,
+    /// The subnet has no free address.
+    NoMoreIps,
+    /// A fixed address outside the subnet.
+    AddressOutside,
+    /// A fixed address someone else holds.
+    AddressInUse,
+    /// The server is locked.
+    Locked,
+    /// The server's state does not allow the action.
+    State,
+    Other,
 }
 
 pub type ModelResult<T> = Result<T, Fault>;
@@ -38,16 +63,18 @@ impl From<otc_vpc::model::Fault> for Fault {
     fn from(f: otc_vpc::model::Fault) -> Self {
         use otc_vpc::model::{Fault as N, Res};
         match f {
-            N::NotFound(Res::Network, id) => Fault::Invalid(format!("Network {id} could not be found.")),
-            N::NotFound(Res::Port, id) => Fault::Invalid(format!("Port {id} could not be found.")),
-            N::NotFound(Res::SecurityGroup, id) => Fault::Invalid(format!("Security group {id} not found.")),
-            N::NotFound(_, id) => Fault::Invalid(format!("Resource {id} could not be found.")),
-            N::NoMoreIps(n) => Fault::Invalid(format!("No more IP addresses available on network {n}.")),
-            N::IpInUse { ip, .. } => Fault::Conflict(format!("Fixed IP address {ip} is already in use on instance.")),
-            N::IpNotInSubnet { ip, .. } => Fault::Invalid(format!("Fixed IP address {ip} is not valid on the requested network.")),
-            N::ExternalNetwork(id) => Fault::Invalid(format!("Network {id} is an external network and cannot hold servers.")),
+            N::NotFound(Res::Network, id) => Fault::Invalid(Why::Network, format!("Network {id} could not be found.")),
+            N::NotFound(Res::Port, id) => Fault::Invalid(Why::Port, format!("Port {id} could not be found.")),
+            N::NotFound(Res::SecurityGroup, id) => Fault::Invalid(Why::SecurityGroup, format!("Security group {id} not found.")),
+            N::NotFound(_, id) => Fault::Invalid(Why::Other, format!("Resource {id} could not be found.")),
+            N::NoMoreIps(n) => Fault::Invalid(Why::NoMoreIps, format!("No more IP addresses available on network {n}.")),
+            N::IpInUse { ip, .. } => Fault::Conflict(Why::AddressInUse, format!("Fixed IP address {ip} is already in use on instance.")),
+            N::IpNotInSubnet { ip, .. } => {
+                Fault::Invalid(Why::AddressOutside, format!("Fixed IP address {ip} is not valid on the requested network."))
+            }
+            N::ExternalNetwork(id) => Fault::Invalid(Why::Other, format!("Network {id} is an external network and cannot hold servers.")),
             N::Storage(m) => Fault::Storage(m),
-            other => Fault::Invalid(format!("{other:?}")),
+            other => Fault::Invalid(Why::Other, format!("{other:?}")),
         }
     }
 }

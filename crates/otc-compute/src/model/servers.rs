@@ -186,8 +186,11 @@ impl Compute<'_, '_> {
                 let matching: Vec<&otc_vpc::model::SecurityGroup> = groups.iter().filter(|g| &g.id == w || &g.name == w).collect();
                 match matching.as_slice() {
                     [one] => Ok(one.id.clone()),
-                    [] => Err(Fault::Invalid(format!("Security group {w} not found."))),
-                    _ => Err(Fault::Conflict(format!("Multiple security groups found matching '{w}'. Use an ID to be more specific."))),
+                    [] => Err(Fault::Invalid(Why::SecurityGroup, format!("Security group {w} not found."))),
+                    _ => Err(Fault::Conflict(
+                        Why::SecurityGroup,
+                        format!("Multiple security groups found matching '{w}'. Use an ID to be more specific."),
+                    )),
                 }
             })
             .collect()
@@ -221,25 +224,30 @@ impl Compute<'_, '_> {
 
     /// Creates `spec.count` servers; returns them in creation order.
     pub fn create_servers(&mut self, spec: ServerSpec) -> ModelResult<Vec<Server>> {
-        let flavor = self.cfg.flavor(&spec.flavor_id).cloned().ok_or_else(|| Fault::Invalid("Invalid flavorRef provided.".into()))?;
-        let image = self.cfg.image(&spec.image_id).cloned().ok_or_else(|| Fault::Invalid("Can not find requested image".into()))?;
+        let flavor =
+            self.cfg.flavor(&spec.flavor_id).cloned().ok_or_else(|| Fault::Invalid(Why::Flavor, "Invalid flavorRef provided.".into()))?;
+        let image =
+            self.cfg.image(&spec.image_id).cloned().ok_or_else(|| Fault::Invalid(Why::Image, "Can not find requested image".into()))?;
         if flavor.ram < image.min_ram {
-            return Err(Fault::Invalid("Flavor's memory is too small for requested image.".into()));
+            return Err(Fault::Invalid(Why::Flavor, "Flavor's memory is too small for requested image.".into()));
         }
         if let Some(k) = &spec.key_name {
             if self.keypair(k).is_err() {
-                return Err(Fault::Invalid("Invalid key_name provided.".into()));
+                return Err(Fault::Invalid(Why::KeyPair, "Invalid key_name provided.".into()));
             }
         }
         let az = match &spec.availability_zone {
             Some(az) if !self.cfg.zones(self.net.region).contains(az) => {
-                return Err(Fault::Invalid(format!("The requested availability zone {az} is not available")));
+                return Err(Fault::Invalid(Why::Zone, format!("The requested availability zone {az} is not available")));
             }
             Some(az) => az.clone(),
             None => self.cfg.zones(self.net.region)[0].clone(),
         };
         if spec.nics.is_empty() {
-            return Err(Fault::Invalid("Invalid input for field/attribute networks: a server needs at least one network.".into()));
+            return Err(Fault::Invalid(
+                Why::Other,
+                "Invalid input for field/attribute networks: a server needs at least one network.".into(),
+            ));
         }
         let groups = match &spec.security_groups {
             Some(g) if !g.is_empty() => self.group_ids(g)?,
@@ -299,13 +307,14 @@ impl Compute<'_, '_> {
         if let Some(pid) = &nic.port_id {
             let port = self.net.port(pid)?;
             if !port.device_id.is_empty() {
-                return Err(Fault::Conflict(format!("Port {pid} is still in use.")));
+                return Err(Fault::Conflict(Why::Port, format!("Port {pid} is still in use.")));
             }
             let ch = PortChange { device_id: Some(server_id.to_string()), device_owner: Some(owner), ..Default::default() };
             self.net.update_port(pid, ch)?;
             return Ok(Nic { port_id: pid.clone(), owned: false });
         }
-        let network_id = nic.network_id.clone().ok_or_else(|| Fault::Invalid("Either uuid or port must be given for a network.".into()))?;
+        let network_id =
+            nic.network_id.clone().ok_or_else(|| Fault::Invalid(Why::Other, "Either uuid or port must be given for a network.".into()))?;
         let port = self.net.create_port(PortSpec {
             network_id,
             fixed_ips: nic.fixed_ip.iter().map(|ip| FixedIpSpec { subnet_id: None, ip_address: Some(ip.clone()) }).collect(),
@@ -315,7 +324,7 @@ impl Compute<'_, '_> {
             ..Default::default()
         })?;
         if port.fixed_ips.is_empty() {
-            return Err(Fault::Invalid(format!("Network {} has no subnet to take an address from.", port.network_id)));
+            return Err(Fault::Invalid(Why::Other, format!("Network {} has no subnet to take an address from.", port.network_id)));
         }
         Ok(Nic { port_id: port.id, owned: true })
     }
@@ -335,10 +344,11 @@ impl Compute<'_, '_> {
 
     pub fn act(&mut self, id: &str, action: Action) -> ModelResult<Server> {
         let mut s = self.server(id)?;
-        let conflict =
-            |a: &str, s: &Server| Fault::Conflict(format!("Cannot '{a}' instance {} while it is in vm_state {}", s.id, s.view().vm_state));
+        let conflict = |a: &str, s: &Server| {
+            Fault::Conflict(Why::State, format!("Cannot '{a}' instance {} while it is in vm_state {}", s.id, s.view().vm_state))
+        };
         if s.locked && !matches!(action, Action::Lock | Action::Unlock) {
-            return Err(Fault::Conflict(format!("Instance {id} is locked")));
+            return Err(Fault::Conflict(Why::Locked, format!("Instance {id} is locked")));
         }
         let next = match action {
             Action::Start if s.stage == "SHUTOFF" => "STARTING",
@@ -371,7 +381,7 @@ impl Compute<'_, '_> {
     pub fn delete_server(&mut self, id: &str) -> ModelResult<()> {
         let s = self.server(id)?;
         if s.locked {
-            return Err(Fault::Conflict(format!("Instance {id} is locked")));
+            return Err(Fault::Conflict(Why::Locked, format!("Instance {id} is locked")));
         }
         for nic in &s.nics {
             let Some(port) = self.net.find::<otc_vpc::model::Port>(otc_vpc::model::PORT, &nic.port_id)? else {
