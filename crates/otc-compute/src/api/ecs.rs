@@ -26,7 +26,7 @@ type EcsFn = fn(&Compute, &Input<'_>) -> ApiResult<Reply>;
 
 /// The ECS v1 operation table.
 pub fn ops(s: &Arc<Compute>) -> Vec<Op> {
-    let routes: [(&'static str, &'static str, EcsFn); 9] = [
+    let routes: [(&'static str, &'static str, EcsFn); 10] = [
         ("POST", "/v1/{project_id}/cloudservers", Compute::ecs_create),
         ("POST", "/v1/{project_id}/cloudservers/delete", Compute::ecs_delete),
         ("POST", "/v1/{project_id}/cloudservers/action", Compute::ecs_batch_action),
@@ -35,6 +35,7 @@ pub fn ops(s: &Arc<Compute>) -> Vec<Op> {
         ("GET", "/v1/{project_id}/cloudservers/{server_id}", Compute::ecs_show),
         ("PUT", "/v1/{project_id}/cloudservers/{server_id}", Compute::ecs_update),
         ("GET", "/v1/{project_id}/jobs/{job_id}", Compute::ecs_job),
+        ("GET", "/v1/{project_id}/cloudservers/limits", Compute::ecs_limits),
         // Documented under v2.1 with a v1 example; both reach Nova's answer.
         ("GET", "/v1/{project_id}/cloudservers/resize_flavors", Compute::ecs_resize_flavors),
     ];
@@ -567,6 +568,35 @@ impl Compute {
 
     /// Runs `f` on the caller's compute and network state in one
     /// transaction, with ECS refusals.
+    /// `GET /v1/{project_id}/cloudservers/limits`: the project's compute
+    /// quotas and usage, with the security group and EIP figures of the
+    /// network model (-1 is unlimited).
+    pub fn ecs_limits(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let q = self.cfg.quotas.clone();
+        let v = self.ecs_call(input, |m| {
+            let servers = m.servers()?;
+            let (cores, ram) = servers
+                .iter()
+                .filter_map(|s| self.cfg.flavor(&s.flavor_id))
+                .fold((0u64, 0u64), |(c, r), f| (c + f.vcpus as u64, r + f.ram as u64));
+            let net_quotas = m.net.cfg.quotas.clone();
+            let groups = m.net.security_groups()?.len();
+            let eips = m.net.eips()?.len();
+            Ok(json!({"absolute": {
+                "maxTotalInstances": q.instances, "totalInstancesUsed": servers.len(),
+                "maxTotalCores": q.cores, "totalCoresUsed": cores,
+                "maxTotalRAMSize": q.ram, "totalRAMUsed": ram,
+                "maxTotalKeypairs": q.key_pairs, "maxServerMeta": 10, "maxImageMeta": 128,
+                "maxPersonality": 5, "maxPersonalitySize": 10240,
+                "maxServerGroups": 10, "maxServerGroupMembers": 16, "totalServerGroupsUsed": 0,
+                "maxSecurityGroups": net_quotas.security_group, "totalSecurityGroupsUsed": groups,
+                "maxSecurityGroupRules": net_quotas.security_group_rule,
+                "maxTotalFloatingIps": net_quotas.public_ip, "totalFloatingIpsUsed": eips,
+            }}))
+        })?;
+        Reply::json(200, &v)
+    }
+
     fn ecs_txn<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> Result<R, Refusal> {
         let ctx = input.ctx()?;
         self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))

@@ -724,3 +724,24 @@ async fn flavors_jobs_and_isolation() {
     let r = emu.http.get(emu.url(&format!("/v1/{}/cloudservers/detail", api.pid))).send().await.unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[tokio::test]
+async fn limits_report_quotas_and_usage() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.30.0/24", "192.168.30.1").await;
+    let image = otc_compute::catalog::default_images().into_iter().find(|i| i.name == "Standard_Debian_11_latest").unwrap().id();
+    let body = json!({"server": {"name": "q", "flavorRef": "s3.large.2", "imageRef": image, "networks": [{"uuid": net}]}});
+    assert_eq!(api.post("/v2.1/{pid}/servers", body).await.status, 202);
+    let o = api.get("/v1/{pid}/cloudservers/limits").await;
+    assert_eq!(o.status, 200);
+    let a = &o.body["absolute"];
+    assert_eq!(
+        (a["totalInstancesUsed"].as_u64(), a["totalCoresUsed"].as_u64(), a["totalRAMUsed"].as_u64()),
+        (Some(1), Some(2), Some(4096))
+    );
+    assert_eq!((a["maxTotalInstances"].as_u64(), a["maxSecurityGroups"].as_u64()), (Some(100), Some(100)));
+    assert_eq!(a["totalSecurityGroupsUsed"], 1, "the default group");
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get("/v1/{pid}/cloudservers/limits").await.body["absolute"]["totalInstancesUsed"], 0);
+}
