@@ -95,11 +95,37 @@ pub enum AuthFailure {
     Missing,
     Invalid,
     Expired,
+    /// An AK/SK signature was refused; the detail follows the gateway's
+    /// "Incorrect IAM authentication information: ".
+    Signature(String),
+}
+
+/// A request signed with an access key, as the gateway received it.
+pub struct SignedRequest<'a> {
+    pub authorization: &'a str,
+    pub method: &'a str,
+    /// The path as received.
+    pub path: &'a str,
+    /// The path without the service prefix (`/vpc/v1/...` → `/v1/...`),
+    /// when the request came through one: clients sign either.
+    pub unprefixed: Option<&'a str>,
+    pub query: Option<&'a str>,
+    /// A request header by lower-case name.
+    pub header: &'a dyn Fn(&str) -> Option<&'a str>,
+    pub body: &'a [u8],
+    /// The `{project_id}` the URL addresses, if any.
+    pub url_project: Option<&'a str>,
 }
 
 /// Turns a presented credential into a caller context (implemented by IAM).
 pub trait Authenticator: Send + Sync {
     fn authenticate_token(&self, token: &str, request_id: &str) -> Result<Ctx, AuthFailure>;
+
+    /// Verifies an AK/SK signature. Without an implementation every
+    /// signature is refused.
+    fn authenticate_signature(&self, _req: &SignedRequest<'_>, _request_id: &str) -> Result<Ctx, AuthFailure> {
+        Err(AuthFailure::Signature("verify aksk signature fail".into()))
+    }
 }
 
 /// Query parameters in order; repeated keys keep every value.

@@ -18,7 +18,7 @@ pub mod routes;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
-use otc_core::api::{Access, Authenticator, Family, Input, Op, Query, Reply, Service};
+use otc_core::api::{Access, Authenticator, Family, Input, Op, Query, Reply, Service, SignedRequest};
 use otc_core::{ApiError, Clock};
 use routes::RouteTable;
 use std::sync::Arc;
@@ -136,10 +136,26 @@ impl Gateway {
         let ctx = match op.access {
             Access::Public => None,
             Access::Authenticated | Access::Project => {
-                let token = parts.headers.get("x-auth-token").and_then(|v| v.to_str().ok()).filter(|t| !t.is_empty());
-                let result = match token {
-                    None => Err(otc_core::api::AuthFailure::Missing),
-                    Some(t) => self.auth.authenticate_token(t, request_id),
+                let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+                let token = header("x-auth-token").filter(|t| !t.is_empty());
+                let signature = header("authorization").filter(|a| a.starts_with("SDK-HMAC-SHA256 ") || a.starts_with("V11-HMAC-SHA256 "));
+                let result = match (signature, token) {
+                    (Some(authorization), _) => {
+                        let raw_path = parts.uri.path();
+                        let signed = SignedRequest {
+                            authorization,
+                            method: parts.method.as_str(),
+                            path: raw_path,
+                            unprefixed: (path != raw_path).then_some(path),
+                            query: parts.uri.query(),
+                            header: &header,
+                            body: &body,
+                            url_project: params.get("project_id").or_else(|| params.get("tenant_id")).map(String::as_str),
+                        };
+                        self.auth.authenticate_signature(&signed, request_id)
+                    }
+                    (None, None) => Err(otc_core::api::AuthFailure::Missing),
+                    (None, Some(t)) => self.auth.authenticate_token(t, request_id),
                 };
                 match result {
                     Ok(ctx) => Some(ctx),

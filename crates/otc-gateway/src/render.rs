@@ -76,23 +76,18 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
 /// codes; every other service is behind the API gateway, which answers
 /// before the service is reached.
 pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
-    match family {
-        Family::Keystone => (
-            Family::Keystone,
-            match why {
-                AuthFailure::Missing => ApiError::new(401, "IAM.0001", "The request you have made requires authentication."),
-                AuthFailure::Invalid => ApiError::new(401, "IAM.0067", "Invalid token."),
-                AuthFailure::Expired => ApiError::new(401, "IAM.0066", "The token has expired."),
-            },
-        ),
-        _ => (
-            Family::Gateway,
-            ApiError::unauthenticated(match why {
-                AuthFailure::Missing => "Incorrect IAM authentication information: x-auth-token not found",
-                AuthFailure::Invalid => "Incorrect IAM authentication information: decrypt token fail",
-                AuthFailure::Expired => "Incorrect IAM authentication information: token expires",
-            }),
-        ),
+    let keystone = |code: &str, msg: &str| (Family::Keystone, ApiError::new(401, code, msg));
+    let gateway =
+        |detail: &str| (Family::Gateway, ApiError::unauthenticated(format!("Incorrect IAM authentication information: {detail}")));
+    match (family, why) {
+        // Signatures are checked by the API gateway, whichever service is behind it.
+        (_, AuthFailure::Signature(detail)) => gateway(detail),
+        (Family::Keystone, AuthFailure::Missing) => keystone("IAM.0001", "The request you have made requires authentication."),
+        (Family::Keystone, AuthFailure::Invalid) => keystone("IAM.0067", "Invalid token."),
+        (Family::Keystone, AuthFailure::Expired) => keystone("IAM.0066", "The token has expired."),
+        (_, AuthFailure::Missing) => gateway("x-auth-token not found"),
+        (_, AuthFailure::Invalid) => gateway("decrypt token fail"),
+        (_, AuthFailure::Expired) => gateway("token expires"),
     }
 }
 

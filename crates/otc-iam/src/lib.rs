@@ -4,11 +4,14 @@
 //! The model lives in [`model`]; [`api`] holds one module per group of
 //! documented operations over it; [`ops`] is the operation table.
 
+mod aksk;
 pub mod api;
 pub mod catalog;
+pub mod credentials;
 pub mod errors;
 pub mod model;
 mod ops;
+pub mod signing;
 
 use chrono::Duration;
 use model::{Domain, Project, Token, User, DOMAIN, PROJECT, TOKEN, USER};
@@ -206,5 +209,9 @@ impl Authenticator for Iam {
             roles: token.roles,
             token_id: Some(secret.to_string()),
         })
+    }
+
+    fn authenticate_signature(&self, req: &otc_core::api::SignedRequest<'_>, request_id: &str) -> Result<Ctx, AuthFailure> {
+        self.verify_signature(req, request_id)
     }
 }

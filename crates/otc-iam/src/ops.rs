@@ -46,6 +46,13 @@ impl Service for Iam {
             Op::new("GET", "/v3/services/{service_id}", Authenticated, Keystone, handler(s, Iam::show_service)),
             Op::new("GET", "/v3/endpoints", Authenticated, Keystone, handler(s, Iam::list_endpoints)),
             Op::new("GET", "/v3/endpoints/{endpoint_id}", Authenticated, Keystone, handler(s, Iam::show_endpoint)),
+            Op::new("POST", "/v3.0/OS-CREDENTIAL/credentials", Authenticated, Keystone, handler(s, Iam::create_credential)),
+            Op::new("GET", "/v3.0/OS-CREDENTIAL/credentials", Authenticated, Keystone, handler(s, Iam::list_credentials)),
+            Op::new("GET", "/v3.0/OS-CREDENTIAL/credentials/{access_key}", Authenticated, Keystone, handler(s, Iam::show_credential)),
+            Op::new("PUT", "/v3.0/OS-CREDENTIAL/credentials/{access_key}", Authenticated, Keystone, handler(s, Iam::update_credential)),
+            Op::new("DELETE", "/v3.0/OS-CREDENTIAL/credentials/{access_key}", Authenticated, Keystone, handler(s, Iam::delete_credential)),
+            // The token may come in the body instead of X-Auth-Token.
+            Op::new("POST", "/v3.0/OS-CREDENTIAL/securitytokens", Public, Keystone, handler(s, Iam::create_security_token)),
         ]
     }
 

@@ -2,6 +2,7 @@
 //! documented operations.
 
 pub mod body;
+pub mod credentials;
 pub mod discovery;
 pub mod domain_config;
 pub mod projects;

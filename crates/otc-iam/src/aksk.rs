@@ -1,0 +1,149 @@
+//! Turning an AK/SK-signed request into a caller, as the API gateway does:
+//! the key must exist and be active (or be a temporary key presented with
+//! its security token, unexpired), the signature must match what the
+//! client's signer computes over the request as received, and
+//! `X-Sdk-Date` must be within 15 minutes of the emulator's clock. The
+//! project comes from `X-Project-Id` or the URL, the domain from the user
+//! (`X-Domain-Id` must agree).
+
+use crate::credentials::{Credential, TempCredential, CREDENTIAL, TEMP_CREDENTIAL};
+use crate::model::{Domain, Project, User, DOMAIN, PROJECT, USER};
+use crate::signing::{self, Wire};
+use crate::Iam;
+use chrono::{Duration, NaiveDateTime, Utc};
+use otc_core::api::{AuthFailure, SignedRequest};
+use otc_core::Ctx;
+use otc_store::TxExt;
+
+/// The gateway's tolerance for client clocks.
+const MAX_SKEW_MINUTES: i64 = 15;
+
+fn fail(detail: impl Into<String>) -> AuthFailure {
+    AuthFailure::Signature(detail.into())
+}
+
+/// What a key resolves to before the signature is checked.
+struct Key {
+    secret: String,
+    user_id: String,
+    /// A temporary key's project, used when the request names none.
+    project_id: Option<String>,
+    /// A permanent key whose last use should be recorded.
+    permanent: Option<Credential>,
+}
+
+impl Iam {
+    pub(crate) fn verify_signature(&self, req: &SignedRequest<'_>, request_id: &str) -> Result<Ctx, AuthFailure> {
+        let auth = signing::parse_authorization(req.authorization).ok_or_else(|| fail("the Authorization header is malformed"))?;
+        let date = (req.header)("x-sdk-date").ok_or_else(|| fail("x-sdk-date not found"))?;
+        let signed_at = NaiveDateTime::parse_from_str(date, "%Y%m%dT%H%M%SZ")
+            .map_err(|_| fail(format!("x-sdk-date {date} is not in the format yyyyMMddTHHmmssZ")))?
+            .and_utc();
+        let now = self.clock.now();
+        if (now - signed_at).abs() > Duration::minutes(MAX_SKEW_MINUTES) {
+            return Err(fail(format!("signature expired, signature time:{date},server time:{}", now.format("%Y%m%dT%H%M%SZ"))));
+        }
+        if let Some(scope) = &auth.scope {
+            if !scope.starts_with(&date[..8]) {
+                return Err(fail("verify aksk signature fail"));
+            }
+        }
+        let key = self.key_for(&auth.access_key, req, now)?;
+        let mut candidates = vec![req.path];
+        candidates.extend(req.unprefixed);
+        let matches = candidates.iter().any(|path| {
+            let wire = Wire { method: req.method, path, query: req.query, header: req.header, body: req.body };
+            signing::signature(&wire, &auth, &key.secret).is_some_and(|s| signing::same(&s, &auth.signature))
+        });
+        if !matches {
+            return Err(fail("verify aksk signature fail"));
+        }
+        self.caller(req, key, now, request_id)
+    }
+
+    fn key_for(&self, ak: &str, req: &SignedRequest<'_>, now: chrono::DateTime<Utc>) -> Result<Key, AuthFailure> {
+        let found = self.store.txn(|tx| {
+            let permanent = tx.get_doc::<Credential>(CREDENTIAL, ak)?;
+            let temporary = if permanent.is_none() { tx.get_doc::<TempCredential>(TEMP_CREDENTIAL, ak)? } else { None };
+            Ok::<_, otc_store::StoreError>((permanent, temporary))
+        });
+        let (permanent, temporary) = found.map_err(|e| {
+            tracing::error!(error = %e, "access key lookup failed");
+            fail("verify aksk signature fail")
+        })?;
+        if let Some(c) = permanent {
+            if c.status != "active" {
+                return Err(fail(format!("the access key {ak} is inactive")));
+            }
+            return Ok(Key { secret: c.secret.clone(), user_id: c.user_id.clone(), project_id: None, permanent: Some(c) });
+        }
+        if let Some(t) = temporary {
+            if t.expires_at <= now {
+                return Err(fail("the securitytoken has expired"));
+            }
+            match (req.header)("x-security-token") {
+                Some(token) if signing::same(token, &t.security_token) => {}
+                Some(_) => return Err(fail("the security token is invalid")),
+                None => return Err(fail("x-security-token not found: a temporary access key needs its security token")),
+            }
+            return Ok(Key { secret: t.secret, user_id: t.user_id, project_id: t.project_id, permanent: None });
+        }
+        let masked = format!("{}******", ak.chars().take(4).collect::<String>());
+        Err(fail(format!("Get secretKey failed,ak:{masked},err:ak not exist")))
+    }
+
+    /// The caller a verified key stands for, in the project the request names.
+    fn caller(&self, req: &SignedRequest<'_>, key: Key, now: chrono::DateTime<Utc>, request_id: &str) -> Result<Ctx, AuthFailure> {
+        let wanted_project = (req.header)("x-project-id").or(req.url_project).map(str::to_string).or(key.project_id.clone());
+        let wanted_domain = (req.header)("x-domain-id").map(str::to_string);
+        let resolved = self.store.txn(|tx| {
+            let user = tx.get_doc::<User>(USER, &key.user_id)?;
+            let domain = match &user {
+                Some(u) => tx.get_doc::<Domain>(DOMAIN, &u.domain_id)?,
+                None => None,
+            };
+            let project = match &wanted_project {
+                Some(p) => tx.get_doc::<Project>(PROJECT, p)?,
+                None => None,
+            };
+            // Record the key's use, at most once a minute.
+            if let Some(mut c) = key.permanent.clone() {
+                if now - c.last_use_time > Duration::minutes(1) {
+                    c.last_use_time = now;
+                    tx.update_doc(CREDENTIAL, &c.access, &c.user_id, None, &c)?;
+                }
+            }
+            Ok::<_, otc_store::StoreError>((user, domain, project))
+        });
+        let (user, domain, project) = resolved.map_err(|e| {
+            tracing::error!(error = %e, "caller lookup failed");
+            fail("verify aksk signature fail")
+        })?;
+        let (Some(user), Some(domain)) = (user, domain) else {
+            return Err(fail("the user of this access key cannot be found"));
+        };
+        if !user.enabled {
+            return Err(fail(format!("the user {} with this access key is disabled", user.name)));
+        }
+        if wanted_domain.as_ref().is_some_and(|d| d != &domain.id) {
+            return Err(fail("the domain in X-Domain-Id is not the access key's"));
+        }
+        let project = match (wanted_project, project) {
+            (Some(_), Some(found)) if found.domain_id == domain.id => Some(found),
+            (Some(p), _) => return Err(fail(format!("the project {p} cannot be found"))),
+            (None, _) => None,
+        };
+        Ok(Ctx {
+            request_id: request_id.to_string(),
+            domain_id: domain.id,
+            domain_name: domain.name,
+            user_id: user.id,
+            user_name: user.name,
+            project_id: project.as_ref().map(|p| p.id.clone()),
+            project_name: project.as_ref().map(|p| p.name.clone()),
+            region: project.as_ref().map(|p| p.region().to_string()),
+            roles: vec!["te_admin".into()],
+            token_id: None,
+        })
+    }
+}
