@@ -3,6 +3,7 @@
 mod common;
 mod compute_ecs;
 mod compute_nova;
+mod identity_aksk;
 mod identity_discovery;
 mod identity_projects;
 mod identity_tokens;
