@@ -50,7 +50,22 @@ pub struct DomainSeed {
 pub struct UserSeed {
     pub name: String,
     pub password: String,
+    /// Permanent access keys the user has from the start.
+    #[serde(default)]
+    pub access_keys: Vec<AccessKeySeed>,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessKeySeed {
+    pub access: String,
+    pub secret: String,
+}
+
+/// The default user's key pair (printed in the README, so SDKs and
+/// Terraform work without first calling IAM).
+pub const DEFAULT_ACCESS_KEY: &str = "OTCEMULATORADMINKEY1";
+pub const DEFAULT_SECRET_KEY: &str = "EmulatorSecretKeyOfTheDefaultAdminUser01";
 
 fn default_ttl() -> u64 {
     24 * 3600
@@ -59,7 +74,11 @@ fn default_ttl() -> u64 {
 fn default_domains() -> Vec<DomainSeed> {
     vec![DomainSeed {
         name: "emulator".into(),
-        users: vec![UserSeed { name: "admin".into(), password: "emulator".into() }],
+        users: vec![UserSeed {
+            name: "admin".into(),
+            password: "emulator".into(),
+            access_keys: vec![AccessKeySeed { access: DEFAULT_ACCESS_KEY.into(), secret: DEFAULT_SECRET_KEY.into() }],
+        }],
         projects: vec!["eu-de".into(), "eu-nl".into()],
     }]
 }
@@ -124,7 +143,7 @@ impl Iam {
                     // The configuration is the truth for seeded users' passwords.
                     let salt = otc_core::ids::secret_hex(8);
                     let user = match existing {
-                        Some(e) if e.password_matches(&u.password) => continue,
+                        Some(e) if e.password_matches(&u.password) => e,
                         Some(e) => User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e },
                         None => User {
                             id: otc_core::ids::hex32(),
@@ -143,6 +162,23 @@ impl Iam {
                         body: serde_json::to_string(&user)?,
                         expect: otc_store::Expect::Any,
                     })?;
+                    for k in &u.access_keys {
+                        if tx.get(credentials::CREDENTIAL, &k.access)?.is_some() {
+                            continue;
+                        }
+                        let now = self.clock.now();
+                        let c = credentials::Credential {
+                            access: k.access.clone(),
+                            secret: k.secret.clone(),
+                            user_id: user.id.clone(),
+                            domain_id: domain.id.clone(),
+                            status: "active".into(),
+                            description: "configured".into(),
+                            create_time: now,
+                            last_use_time: now,
+                        };
+                        tx.insert_doc(credentials::CREDENTIAL, &c.access, &user.id, None, &c)?;
+                    }
                 }
                 // Region projects first: sub-projects hang below them.
                 let mut names = seed.projects.clone();

@@ -115,12 +115,12 @@ async fn domains_do_not_see_each_other() {
         domains: vec![
             DomainSeed {
                 name: "emulator".into(),
-                users: vec![UserSeed { name: "admin".into(), password: "emulator".into() }],
+                users: vec![UserSeed { name: "admin".into(), password: "emulator".into(), access_keys: vec![] }],
                 projects: vec!["eu-de".into()],
             },
             DomainSeed {
                 name: "other".into(),
-                users: vec![UserSeed { name: "bob".into(), password: "secret".into() }],
+                users: vec![UserSeed { name: "bob".into(), password: "secret".into(), access_keys: vec![] }],
                 projects: vec!["eu-de".into(), "eu-de_bob".into()],
             },
         ],
