@@ -97,7 +97,20 @@ impl Compute {
 
     /// Runs `f` on the caller's compute and network state in one transaction.
     pub fn run<R>(&self, ctx: &Ctx, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ModelResult<R> {
+        self.run_as(ctx, f)
+    }
+
+    /// [`Compute::run`] for services built on compute (Auto Scaling) that
+    /// speak their own errors: one transaction for all three models.
+    pub fn run_as<R, E>(&self, ctx: &Ctx, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, E>) -> Result<R, E>
+    where
+        E: From<otc_store::StoreError> + From<otc_vpc::model::Fault>,
+    {
         self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
+    }
+
+    pub fn config(&self) -> &ComputeConfig {
+        &self.cfg
     }
 }
 

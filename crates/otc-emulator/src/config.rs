@@ -2,6 +2,7 @@
 //! optional TOML file, then the defaults.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use otc_as::AsConfig;
 use otc_compute::ComputeConfig;
 use otc_iam::IamConfig;
 use otc_vpc::VpcConfig;
@@ -83,6 +84,7 @@ pub struct FileConfig {
     pub identity: Option<IamConfig>,
     pub network: Option<VpcConfig>,
     pub compute: Option<ComputeConfig>,
+    pub autoscaling: Option<AsConfig>,
 }
 
 /// Everything resolved.
@@ -97,6 +99,7 @@ pub struct Config {
     pub identity: IamConfig,
     pub network: VpcConfig,
     pub compute: ComputeConfig,
+    pub autoscaling: AsConfig,
 }
 
 impl Default for Config {
@@ -112,6 +115,7 @@ impl Default for Config {
             identity: IamConfig::default(),
             network: VpcConfig::default(),
             compute: ComputeConfig::default(),
+            autoscaling: AsConfig::default(),
         }
     }
 }
@@ -140,6 +144,7 @@ impl Config {
             identity,
             network: file.network.unwrap_or(d.network),
             compute: file.compute.unwrap_or(d.compute),
+            autoscaling: file.autoscaling.unwrap_or(d.autoscaling),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod coverage;
 
 use config::{Config, StoreKind};
+use otc_as::AutoScaling;
 use otc_compute::{Compute, Images};
 use otc_core::api::Service;
 use otc_core::{ApiError, Clock};
@@ -77,10 +78,12 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
     let compute = Arc::new(Compute::new(vpc.clone(), cfg.compute.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));
+    let autoscaling = Arc::new(AutoScaling::new(compute.clone(), cfg.autoscaling.clone()));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
         Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },
         Mount { service: compute as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
+        Mount { service: autoscaling as Arc<dyn Service>, bad_body: otc_as::errors::bad_body },
         Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());

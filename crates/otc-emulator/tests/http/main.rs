@@ -1,5 +1,6 @@
 //! HTTP-level tests: the real server on a free port, driven over HTTP.
 
+mod autoscaling_groups;
 mod common;
 mod compute_ecs;
 mod compute_nova;

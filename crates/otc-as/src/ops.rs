@@ -1,0 +1,61 @@
+//! AS's operation table. Documented operations not listed here (policies,
+//! lifecycle hooks, tags, v2 APIs) answer 404 APIGW.0101.
+
+use crate::AutoScaling;
+use otc_core::api::{handler, Access::*, CatalogEntry, Family::Ecs, Op, Service};
+use std::sync::Arc;
+
+impl Service for AutoScaling {
+    fn name(&self) -> &'static str {
+        "as"
+    }
+
+    fn ops(self: Arc<Self>) -> Vec<Op> {
+        let s = &self;
+        let v1 = |m, p, h| Op::new(m, p, Project, Ecs, h);
+        vec![
+            Op::new("GET", "/", Public, Ecs, handler(s, AutoScaling::versions)),
+            Op::new("GET", "/{api_version}", Public, Ecs, handler(s, AutoScaling::version)),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_configuration", handler(s, AutoScaling::create_config)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_configuration", handler(s, AutoScaling::list_configs)),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_configuration/{scaling_configuration_id}",
+                handler(s, AutoScaling::show_config),
+            ),
+            v1(
+                "DELETE",
+                "/autoscaling-api/v1/{project_id}/scaling_configuration/{scaling_configuration_id}",
+                handler(s, AutoScaling::delete_config),
+            ),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_configurations", handler(s, AutoScaling::delete_configs)),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_group", handler(s, AutoScaling::create_group)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_group", handler(s, AutoScaling::list_groups)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}", handler(s, AutoScaling::show_group)),
+            v1("PUT", "/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}", handler(s, AutoScaling::update_group)),
+            v1("DELETE", "/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}", handler(s, AutoScaling::delete_group)),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_group/{scaling_group_id}/action", handler(s, AutoScaling::group_action)),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_group_instance/{scaling_group_id}/list",
+                handler(s, AutoScaling::list_instances),
+            ),
+            v1("DELETE", "/autoscaling-api/v1/{project_id}/scaling_group_instance/{instance_id}", handler(s, AutoScaling::remove_instance)),
+            v1(
+                "POST",
+                "/autoscaling-api/v1/{project_id}/scaling_group_instance/{scaling_group_id}/action",
+                handler(s, AutoScaling::instance_action),
+            ),
+            v1("GET", "/autoscaling-api/v1/{project_id}/quotas", handler(s, AutoScaling::quotas)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}", handler(s, AutoScaling::group_quotas)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_activity_log/{scaling_group_id}", handler(s, AutoScaling::activity_logs)),
+        ]
+    }
+
+    fn catalog(&self) -> Vec<CatalogEntry> {
+        vec![
+            CatalogEntry { service_type: "as", name: "as", path: "/as/autoscaling-api/v1" },
+            CatalogEntry { service_type: "asv1", name: "asv1", path: "/as/autoscaling-api/v1/{project_id}" },
+        ]
+    }
+}
