@@ -476,7 +476,7 @@ impl AutoScaling {
             let total = all.len();
             let mut out = Vec::new();
             for g in page(all, start, limit) {
-                s.reconcile(&g, "DIFF")?;
+                let g = s.settle(&g.id)?;
                 let cname = s.config(&g.config_id).map(|c| c.name).unwrap_or_default();
                 let current = s.instances(&g.id)?.len();
                 out.push(group_json(&g, &cname, current));
@@ -489,7 +489,7 @@ impl AutoScaling {
     pub fn show_group(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("scaling_group_id").to_string();
         let v = self.call(input, |s| {
-            let g = s.group(&id)?;
+            let g = s.settle(&id)?;
             let cname = s.config(&g.config_id).map(|c| c.name).unwrap_or_default();
             let current = s.instances(&g.id)?.len();
             Ok(group_json(&g, &cname, current))
@@ -560,6 +560,9 @@ impl AutoScaling {
             for a in s.activities(&id)? {
                 s.m.net.remove(ACTIVITY, &a.id)?;
             }
+            for p in s.policies(&id)? {
+                s.delete_policy(&p.id)?;
+            }
             s.m.net.remove(GROUP, &g.id)?;
             Ok(())
         })?;
@@ -606,8 +609,8 @@ impl AutoScaling {
         }
         let protect = q.get("protect_from_scaling_down").map(|p| p == "true");
         let (total, items) = self.call(input, |s| {
-            let g = s.group(&id).map_err(|_| as_error("AS.4005", ""))?;
-            s.reconcile(&g, "DIFF")?;
+            s.group(&id).map_err(|_| as_error("AS.4005", ""))?;
+            let g = s.settle(&id)?;
             let mut all = s.instances(&id)?;
             all.retain(|i| {
                 state.as_ref().is_none_or(|st| &i.life_cycle_state == st)
@@ -765,8 +768,7 @@ impl AutoScaling {
         let id = input.param("scaling_group_id").to_string();
         let (start, limit) = paging(input, "AS.4010", "AS.4011")?;
         let (total, items) = self.call(input, |s| {
-            let g = s.group(&id)?;
-            s.reconcile(&g, "DIFF")?;
+            s.settle(&id)?;
             let mut all = s.activities(&id)?;
             all.sort_by(|a, b| b.start_time.cmp(&a.start_time));
             let total = all.len();

@@ -5,13 +5,16 @@
 //!
 //! Served so far: API versions, configurations, groups (with resume and
 //! pause), instances (list, remove, batch add/remove/protect/unprotect),
-//! quotas and v1 activity logs. Policies, lifecycle hooks, tags and the v2
-//! APIs answer 404 APIGW.0101 until they are built.
+//! quotas, v1 activity logs and v1 policies (scheduled, recurring, alarm;
+//! executed on the clock) with their execution logs. Lifecycle hooks, tags
+//! and the v2 APIs answer 404 APIGW.0101 until they are built.
 
 pub mod api;
+pub mod api_policies;
 pub mod errors;
 pub mod model;
 mod ops;
+pub mod policies;
 
 use model::{AsResult, Refusal, Scaling};
 use otc_compute::Compute;

@@ -236,6 +236,15 @@ impl Scaling<'_, '_, '_> {
         Ok(())
     }
 
+    /// Runs the group's due policies, then brings it to its desired size;
+    /// what every read of a group's state goes through.
+    pub fn settle(&mut self, group_id: &str) -> AsResult<Group> {
+        self.run_due(group_id)?;
+        let g = self.group(group_id)?;
+        self.reconcile(&g, "DIFF")?;
+        Ok(g)
+    }
+
     /// Brings an in-service group to its desired size: launches servers
     /// from its configuration into its networks, or removes instances by
     /// its removal policy (never protected ones), and logs the activity.

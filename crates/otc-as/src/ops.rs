@@ -49,6 +49,22 @@ impl Service for AutoScaling {
             v1("GET", "/autoscaling-api/v1/{project_id}/quotas", handler(s, AutoScaling::quotas)),
             v1("GET", "/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}", handler(s, AutoScaling::group_quotas)),
             v1("GET", "/autoscaling-api/v1/{project_id}/scaling_activity_log/{scaling_group_id}", handler(s, AutoScaling::activity_logs)),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_policy", handler(s, AutoScaling::create_policy)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::show_policy)),
+            v1("PUT", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::update_policy)),
+            v1("DELETE", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::delete_policy)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_group_id}/list", handler(s, AutoScaling::list_policies)),
+            v1(
+                "POST",
+                "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}/action",
+                handler(s, AutoScaling::policy_action),
+            ),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_policies/action", handler(s, AutoScaling::batch_policies)),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}",
+                handler(s, AutoScaling::execution_logs),
+            ),
         ]
     }
 

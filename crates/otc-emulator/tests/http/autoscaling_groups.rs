@@ -217,3 +217,158 @@ async fn group_validation_quotas_and_isolation() {
     let o = nl.get(&format!("/autoscaling-api/v1/{}/scaling_group", api.pid)).await;
     assert_eq!((o.status, o.code.as_str()), (403, "APIGW.0302"));
 }
+
+/// An in-service group of desire 1 (min 0, max 5); returns (group id, configuration id).
+async fn running_group(api: &Api<'_>) -> (String, String) {
+    let (vpc, subnet, cid) = setup(api).await;
+    let o = api
+        .post(
+            &format!("{AS}/scaling_group"),
+            json!({"scaling_group_name": "pol", "scaling_configuration_id": cid, "vpc_id": vpc, "networks": [{"id": subnet}],
+                "min_instance_number": 0, "max_instance_number": 5, "desire_instance_number": 1}),
+        )
+        .await;
+    let gid = o.body["scaling_group_id"].as_str().unwrap().to_string();
+    api.post(&format!("{AS}/scaling_group/{gid}/action"), json!({"action": "resume"})).await;
+    (gid, cid)
+}
+
+async fn instance_count(api: &Api<'_>, gid: &str) -> u64 {
+    let o = api.get(&format!("{AS}/scaling_group/{gid}")).await;
+    o.body["scaling_group"]["current_instance_number"].as_u64().unwrap_or_else(|| panic!("{}", o.body))
+}
+
+#[tokio::test]
+async fn policies_run_now_on_schedule_and_on_recurrence() {
+    let emu = Emu::start().await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (gid, _) = running_group(&api).await;
+    assert_eq!(instance_count(&api, &gid).await, 1);
+
+    // Execute now: ADD 2.
+    let o = api
+        .post(
+            &format!("{AS}/scaling_policy"),
+            json!({"scaling_policy_name": "add2", "scaling_group_id": gid, "scaling_policy_type": "ALARM",
+            "alarm_id": "al1234", "scaling_policy_action": {"operation": "ADD", "instance_number": 2}}),
+        )
+        .await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let add = o.body["scaling_policy_id"].as_str().unwrap().to_string();
+    assert_eq!(api.post(&format!("{AS}/scaling_policy/{add}/action"), json!({"action": "execute"})).await.status, 204);
+    assert_eq!(instance_count(&api, &gid).await, 3);
+    let logs = api.get(&format!("{AS}/scaling_policy_execute_log/{add}")).await.body.clone();
+    assert_eq!((logs["total_number"].as_u64(), logs["scaling_policy_execute_log"][0]["desire_value"].as_str()), (Some(1), Some("3")));
+    assert_eq!(logs["scaling_policy_execute_log"][0]["execute_type"], "MANUAL");
+    // Paused policies do not run; bounded by max.
+    api.post(&format!("{AS}/scaling_policy/{add}/action"), json!({"action": "pause"})).await;
+    assert_eq!(err(&api.post(&format!("{AS}/scaling_policy/{add}/action"), json!({"action": "execute"})).await).1, "AS.3027");
+    api.post(&format!("{AS}/scaling_policy/{add}/action"), json!({"action": "resume"})).await;
+    api.post(&format!("{AS}/scaling_policy/{add}/action"), json!({"action": "execute"})).await;
+    assert_eq!(instance_count(&api, &gid).await, 5, "capped at max");
+
+    // A scheduled SET 1 runs once its time has come on the clock.
+    let at = (emu.server.clock.now() + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%MZ").to_string();
+    let o = api
+        .post(
+            &format!("{AS}/scaling_policy"),
+            json!({"scaling_policy_name": "night", "scaling_group_id": gid, "scaling_policy_type": "SCHEDULED",
+            "scheduled_policy": {"launch_time": at}, "scaling_policy_action": {"operation": "SET", "instance_number": 1}}),
+        )
+        .await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let night = o.body["scaling_policy_id"].as_str().unwrap().to_string();
+    assert_eq!(instance_count(&api, &gid).await, 5);
+    emu.server.clock.advance(chrono::Duration::minutes(61));
+    assert_eq!(instance_count(&api, &gid).await, 1);
+    let shown = api.get(&format!("{AS}/scaling_policy/{night}")).await.body["scaling_policy"].clone();
+    assert_eq!(shown["scheduled_policy"]["launch_time"], at.as_str());
+    assert_eq!(
+        api.get(&format!("{AS}/scaling_policy_execute_log/{night}")).await.body["scaling_policy_execute_log"][0]["execute_type"],
+        "SCHEDULED"
+    );
+
+    // A daily recurrence adds one each day at 03:00 within its window.
+    let start = emu.server.clock.now().format("%Y-%m-%dT%H:%MZ").to_string();
+    let end = (emu.server.clock.now() + chrono::Duration::days(10)).format("%Y-%m-%dT%H:%MZ").to_string();
+    let o = api
+        .post(
+            &format!("{AS}/scaling_policy"),
+            json!({"scaling_policy_name": "daily", "scaling_group_id": gid, "scaling_policy_type": "RECURRENCE",
+            "scheduled_policy": {"launch_time": "03:00", "recurrence_type": "Daily", "start_time": start, "end_time": end},
+            "scaling_policy_action": {"operation": "ADD", "instance_number": 1}}),
+        )
+        .await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    emu.server.clock.advance(chrono::Duration::days(2));
+    // Two days outlive the token; a fresh one sees the result.
+    let api = Api::new(&emu, "eu-de").await;
+    assert_eq!(instance_count(&api, &gid).await, 3, "two mornings passed");
+    let list = api.get(&format!("{AS}/scaling_policy/{gid}/list?scaling_policy_type=RECURRENCE")).await;
+    assert_eq!(list.body["total_number"], 1);
+
+    // Validation and batch.
+    let bad: Vec<(Value, &str)> = vec![
+        (json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "NEVER"}), "AS.3002"),
+        (json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "ALARM"}), "AS.3026"),
+        (json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "SCHEDULED"}), "AS.3003"),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "SCHEDULED", "scheduled_policy": {"launch_time": "2001-01-01T00:00Z"}}),
+            "AS.3010",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "SCHEDULED", "scheduled_policy": {"launch_time": "tomorrow"}}),
+            "AS.3009",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "RECURRENCE", "scheduled_policy": {"launch_time": "03:00", "recurrence_type": "Hourly", "end_time": end}}),
+            "AS.3004",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "RECURRENCE", "scheduled_policy": {"launch_time": "03:00", "recurrence_type": "Weekly", "recurrence_value": "9", "end_time": end}}),
+            "AS.3025",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "RECURRENCE", "scheduled_policy": {"launch_time": "03:00", "recurrence_type": "Daily"}}),
+            "AS.3005",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "ALARM", "alarm_id": "a", "scaling_policy_action": {"operation": "ADD", "instance_number": 0}}),
+            "AS.3018",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "ALARM", "alarm_id": "a", "scaling_policy_action": {"operation": "MULTIPLY"}}),
+            "AS.3017",
+        ),
+        (
+            json!({"scaling_policy_name": "x", "scaling_group_id": gid, "scaling_policy_type": "ALARM", "alarm_id": "a", "cool_down_time": -1}),
+            "AS.3012",
+        ),
+        (json!({"scaling_policy_name": "bad name", "scaling_group_id": gid, "scaling_policy_type": "ALARM", "alarm_id": "a"}), "AS.3031"),
+        (json!({"scaling_policy_name": "x", "scaling_group_id": "nope", "scaling_policy_type": "ALARM", "alarm_id": "a"}), "AS.2007"),
+    ];
+    for (body, code) in bad {
+        let o = api.post(&format!("{AS}/scaling_policy"), body.clone()).await;
+        assert_eq!(err(&o), (400, code.to_string()), "{body}");
+    }
+    let o = api
+        .put(&format!("{AS}/scaling_policy/{add}"), json!({"scaling_policy_action": {"operation": "REMOVE", "instance_number": 1}}))
+        .await;
+    assert_eq!(o.status, 200);
+    assert_eq!(api.get(&format!("{AS}/scaling_policy/{add}")).await.body["scaling_policy"]["scaling_policy_action"]["operation"], "REMOVE");
+    assert_eq!(
+        api.post(&format!("{AS}/scaling_policies/action"), json!({"action": "pause", "scaling_policy_id": [add, night]})).await.status,
+        204
+    );
+    assert_eq!(api.get(&format!("{AS}/scaling_policy/{night}")).await.body["scaling_policy"]["policy_status"], "PAUSED");
+    assert_eq!(
+        err(&api.post(&format!("{AS}/scaling_policies/action"), json!({"action": "delete", "scaling_policy_id": ["ghost"]})).await).1,
+        "AS.3045"
+    );
+    assert_eq!(
+        api.post(&format!("{AS}/scaling_policies/action"), json!({"action": "delete", "scaling_policy_id": [add]})).await.status,
+        204
+    );
+    assert_eq!(err(&api.get(&format!("{AS}/scaling_policy/{add}")).await), (400, "AS.3020".into()));
+}
