@@ -35,7 +35,10 @@ const CODES: &[(&str, u16, &str)] = &[
     ("AS.2004", 400, "Invalid min or max number of instances in the AS group."),
     ("AS.2005", 400, "The expected number cannot be less than the minimum number of instances or greater than the maximum number of instances."),
     ("AS.2006", 400, "Invalid cooldown period of the AS group."),
-    ("AS.2007", 400, "The AS group does not exist."),
+    // The appendix lists 400, but clients wait for a deleted group by
+    // polling until 404 (otcextensions' wait_for_delete_group), which is
+    // what the cloud answers.
+    ("AS.2007", 404, "The AS group does not exist."),
     ("AS.2008", 400, "Invalid execution action of the AS group."),
     ("AS.2010", 400, "The expected number of instances in the AS group cannot be smaller than the number of instances for which instance protection has been configured."),
     ("AS.2011", 400, "Invalid AZ in AS group."),
