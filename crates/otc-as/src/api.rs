@@ -563,6 +563,12 @@ impl AutoScaling {
             for p in s.policies(&id)? {
                 s.delete_policy(&p.id)?;
             }
+            for h in s.hooks(&id)? {
+                s.delete_hook(&id, &h.name)?;
+            }
+            for r in s.hangings(&id)? {
+                s.m.net.remove(crate::hooks::HANGING, &r.key)?;
+            }
             s.m.net.remove(GROUP, &g.id)?;
             Ok(())
         })?;
@@ -641,7 +647,7 @@ impl AutoScaling {
             if current - 1 < g.min {
                 return Err(as_error("AS.2036", "").into());
             }
-            s.detach(&inst, delete && !inst.config_id.is_empty())?;
+            s.begin_removal(&g, &inst, delete && !inst.config_id.is_empty())?;
             // The group now wants one instance fewer.
             g.desire = g.desire.saturating_sub(1).max(g.min);
             s.save_group(&g)?;
@@ -703,7 +709,7 @@ impl AutoScaling {
                             return Err(as_error("AS.4015", "").into());
                         }
                         let own = delete && !inst.config_id.is_empty();
-                        s.detach(&inst, own)?;
+                        s.begin_removal(&g, &inst, own)?;
                         removed.push(id.clone());
                         if own {
                             deleted.push(id.clone());

@@ -10,8 +10,10 @@
 //! and the v2 APIs answer 404 APIGW.0101 until they are built.
 
 pub mod api;
+pub mod api_hooks;
 pub mod api_policies;
 pub mod errors;
+pub mod hooks;
 pub mod model;
 mod ops;
 pub mod policies;

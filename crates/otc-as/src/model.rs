@@ -240,6 +240,7 @@ impl Scaling<'_, '_, '_> {
     /// what every read of a group's state goes through.
     pub fn settle(&mut self, group_id: &str) -> AsResult<Group> {
         self.run_due(group_id)?;
+        self.release_hooks(group_id)?;
         let g = self.group(group_id)?;
         self.reconcile(&g, "DIFF")?;
         Ok(g)
@@ -252,7 +253,8 @@ impl Scaling<'_, '_, '_> {
         if g.status != "INSERVICE" {
             return Ok(());
         }
-        let instances = self.instances(&g.id)?;
+        // Instances on their way out no longer count.
+        let instances: Vec<Instance> = self.instances(&g.id)?.into_iter().filter(|i| i.life_cycle_state != "REMOVING_WAIT").collect();
         let current = instances.len() as u32;
         if current < g.desire {
             let added = self.launch(g, g.desire - current)?;
@@ -271,7 +273,7 @@ impl Scaling<'_, '_, '_> {
             let mut deleted = Vec::new();
             for inst in removable.into_iter().take((current - g.desire) as usize) {
                 let own = !inst.config_id.is_empty();
-                self.detach(&inst, own)?;
+                self.begin_removal(g, &inst, own)?;
                 removed.push(inst.instance_id.clone());
                 if own {
                     deleted.push(inst.instance_id.clone());
@@ -321,12 +323,13 @@ impl Scaling<'_, '_, '_> {
                 ..Default::default()
             };
             let server = self.m.create_servers(spec)?.remove(0);
+            let held = self.hold(g, &server.id, "INSTANCE_LAUNCHING", false)?;
             let inst = Instance {
                 instance_id: server.id.clone(),
                 project_id: self.project(),
                 group_id: g.id.clone(),
                 instance_name: name,
-                life_cycle_state: "INSERVICE".into(),
+                life_cycle_state: if held { "PENDING_WAIT".into() } else { "INSERVICE".into() },
                 health_status: "NORMAL".into(),
                 config_id: config.id.clone(),
                 config_name: config.name.clone(),
@@ -337,6 +340,18 @@ impl Scaling<'_, '_, '_> {
             added.push(server.id);
         }
         Ok(added)
+    }
+
+    /// Starts removing an instance: it waits on the group's terminating
+    /// hooks if there are any, else it goes at once.
+    pub fn begin_removal(&mut self, g: &Group, inst: &Instance, delete: bool) -> AsResult<()> {
+        if self.hold(g, &inst.instance_id, "INSTANCE_TERMINATING", delete)? {
+            let mut i = inst.clone();
+            i.life_cycle_state = "REMOVING_WAIT".into();
+            self.m.net.update(INSTANCE, &i.instance_id, Some(&i.group_id), &i)?;
+            return Ok(());
+        }
+        self.detach(inst, delete)
     }
 
     /// Takes an instance out of its group, deleting the server when AS

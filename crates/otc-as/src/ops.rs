@@ -49,6 +49,37 @@ impl Service for AutoScaling {
             v1("GET", "/autoscaling-api/v1/{project_id}/quotas", handler(s, AutoScaling::quotas)),
             v1("GET", "/autoscaling-api/v1/{project_id}/quotas/{scaling_group_id}", handler(s, AutoScaling::group_quotas)),
             v1("GET", "/autoscaling-api/v1/{project_id}/scaling_activity_log/{scaling_group_id}", handler(s, AutoScaling::activity_logs)),
+            v1("POST", "/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}", handler(s, AutoScaling::create_hook)),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list",
+                handler(s, AutoScaling::list_hooks),
+            ),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}",
+                handler(s, AutoScaling::show_hook),
+            ),
+            v1(
+                "PUT",
+                "/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}",
+                handler(s, AutoScaling::update_hook),
+            ),
+            v1(
+                "DELETE",
+                "/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}",
+                handler(s, AutoScaling::delete_hook),
+            ),
+            v1(
+                "PUT",
+                "/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback",
+                handler(s, AutoScaling::hook_callback),
+            ),
+            v1(
+                "GET",
+                "/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list",
+                handler(s, AutoScaling::hanging_info),
+            ),
             v1("POST", "/autoscaling-api/v1/{project_id}/scaling_policy", handler(s, AutoScaling::create_policy)),
             v1("GET", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::show_policy)),
             v1("PUT", "/autoscaling-api/v1/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::update_policy)),

@@ -371,3 +371,99 @@ async fn policies_run_now_on_schedule_and_on_recurrence() {
     );
     assert_eq!(err(&api.get(&format!("{AS}/scaling_policy/{add}")).await), (400, "AS.3020".into()));
 }
+
+#[tokio::test]
+async fn lifecycle_hooks_hold_instances_until_callback_or_timeout() {
+    let emu = Emu::start().await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet, cid) = setup(&api).await;
+    let o = api
+        .post(
+            &format!("{AS}/scaling_group"),
+            json!({"scaling_group_name": "hooked", "scaling_configuration_id": cid, "vpc_id": vpc,
+            "networks": [{"id": subnet}], "min_instance_number": 0, "max_instance_number": 4, "desire_instance_number": 0}),
+        )
+        .await;
+    let gid = o.body["scaling_group_id"].as_str().unwrap().to_string();
+    let hooks = format!("{AS}/scaling_lifecycle_hook/{gid}");
+    let urn = "urn:smn:eu-de:0123:topic-a";
+    let o = api.post(&hooks, json!({"lifecycle_hook_name": "launch", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "default_result": "CONTINUE", "default_timeout": 300, "notification_topic_urn": urn})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!((o.body["notification_topic_name"].as_str(), o.body["default_timeout"].as_u64()), (Some("topic-a"), Some(300)));
+    api.post(&hooks, json!({"lifecycle_hook_name": "leave", "lifecycle_hook_type": "INSTANCE_TERMINATING", "notification_topic_urn": urn}))
+        .await;
+    for (body, code) in [
+        (json!({"lifecycle_hook_name": "", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn}), "AS.7032"),
+        (json!({"lifecycle_hook_name": "x y", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn}), "AS.7031"),
+        (json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "ON_REBOOT", "notification_topic_urn": urn}), "AS.7033"),
+        (
+            json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "default_timeout": 10}),
+            "AS.7030",
+        ),
+        (
+            json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "default_result": "MAYBE"}),
+            "AS.7034",
+        ),
+        (
+            json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "notification_metadata": "<b>"}),
+            "AS.7055",
+        ),
+    ] {
+        assert_eq!(err(&api.post(&hooks, body.clone()).await), (400, code.to_string()), "{body}");
+    }
+    assert_eq!(api.get(&format!("{hooks}/list")).await.body["lifecycle_hooks"].as_array().unwrap().len(), 2);
+    let o = api.put(&format!("{hooks}/leave"), json!({"default_result": "CONTINUE", "default_timeout": 120})).await;
+    assert_eq!(o.body["default_result"], "CONTINUE");
+    assert_eq!(api.get(&format!("{hooks}/leave")).await.body["default_timeout"], 120);
+
+    // Scale out to 2: both wait on the launch hook.
+    api.post(&format!("{AS}/scaling_group/{gid}/action"), json!({"action": "resume"})).await;
+    api.put(&format!("{AS}/scaling_group/{gid}"), json!({"desire_instance_number": 2})).await;
+    let list = format!("{AS}/scaling_group_instance/{gid}/list");
+    let states = |b: &Value| {
+        b["scaling_group_instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["life_cycle_state"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(states(&api.get(&list).await.body), vec!["PENDING_WAIT", "PENDING_WAIT"]);
+    let hanging = api.get(&format!("{AS}/scaling_instance_hook/{gid}/list")).await.body["instance_hanging_info"].clone();
+    assert_eq!(hanging.as_array().unwrap().len(), 2);
+    assert_eq!(hanging[0]["lifecycle_hook_status"], "HANGING");
+    // One continues by callback with its key; the other by timeout.
+    let key = hanging[0]["lifecycle_action_key"].as_str().unwrap();
+    let callback = format!("{AS}/scaling_instance_hook/{gid}/callback");
+    assert_eq!(api.put(&callback, json!({"lifecycle_action_key": key, "lifecycle_action_result": "CONTINUE"})).await.status, 204);
+    let mut now = states(&api.get(&list).await.body);
+    now.sort();
+    assert_eq!(now, vec!["INSERVICE", "PENDING_WAIT"]);
+    assert_eq!(err(&api.put(&callback, json!({"lifecycle_action_key": key, "lifecycle_action_result": "CONTINUE"})).await).1, "AS.7042");
+    assert_eq!(err(&api.put(&callback, json!({"lifecycle_action_result": "CONTINUE"})).await).1, "AS.7040");
+    let other = hanging[1]["instance_id"].as_str().unwrap();
+    assert_eq!(
+        api.put(&callback, json!({"instance_id": other, "lifecycle_hook_name": "launch", "lifecycle_action_result": "EXTEND"}))
+            .await
+            .status,
+        204
+    );
+    emu.server.clock.advance(chrono::Duration::seconds(301));
+    let mut now = states(&api.get(&list).await.body);
+    now.sort();
+    assert_eq!(now, vec!["INSERVICE", "PENDING_WAIT"], "extended by an hour");
+    emu.server.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(states(&api.get(&list).await.body), vec!["INSERVICE", "INSERVICE"], "the default result after the timeout");
+
+    // Scale in: the instance waits on the terminating hook, then goes.
+    api.put(&format!("{AS}/scaling_group/{gid}"), json!({"desire_instance_number": 1})).await;
+    let mut now = states(&api.get(&list).await.body);
+    now.sort();
+    assert_eq!(now, vec!["INSERVICE", "REMOVING_WAIT"]);
+    emu.server.clock.advance(chrono::Duration::seconds(121));
+    let api = Api::new(&emu, "eu-de").await;
+    assert_eq!(states(&api.get(&list).await.body), vec!["INSERVICE"]);
+    assert_eq!(api.delete(&format!("{hooks}/leave")).await.status, 204);
+    assert_eq!(err(&api.get(&format!("{hooks}/leave")).await).1, "AS.7036");
+}
