@@ -198,6 +198,10 @@ impl AutoScaling {
                 cool_down_time: 300,
                 create_time: now,
                 evaluated_until: now,
+                user_id: sc.m.user_id.to_string(),
+                domain_id: String::new(),
+                region: sc.m.net.region.to_string(),
+                last_alarm: None,
             };
             apply(&o, &mut p, now, true)?;
             if sc.policies(&group_id)?.len() >= quota {

@@ -12,11 +12,14 @@
 pub mod api;
 pub mod api_hooks;
 pub mod api_policies;
+pub mod api_tags;
+pub mod api_v2;
 pub mod errors;
 pub mod hooks;
 pub mod model;
 mod ops;
 pub mod policies;
+pub mod tags;
 
 use model::{AsResult, Refusal, Scaling};
 use otc_compute::Compute;
@@ -49,12 +52,63 @@ pub struct AsConfig {
 
 pub struct AutoScaling {
     compute: Arc<Compute>,
+    store: otc_store::Store,
     cfg: AsConfig,
 }
 
 impl AutoScaling {
-    pub fn new(compute: Arc<Compute>, cfg: AsConfig) -> Self {
-        AutoScaling { compute, cfg }
+    pub fn new(compute: Arc<Compute>, store: otc_store::Store, cfg: AsConfig) -> Self {
+        AutoScaling { compute, store, cfg }
+    }
+
+    /// Fires an alarm (the monitoring service is not emulated): every
+    /// in-service ALARM policy bound to it runs on its in-service group,
+    /// unless the policy ran within its cooldown.
+    pub fn fire_alarm(&self, alarm_id: &str) -> ApiResult<serde_json::Value> {
+        use otc_store::{ListQuery, TxExt};
+        let policies: Vec<policies::Policy> = self
+            .store
+            .txn(|tx| tx.list_docs(&ListQuery { kind: policies::POLICY, scope: None, ..Default::default() }))
+            .map_err(otc_core::ApiError::from)?;
+        let mut executed = Vec::new();
+        let mut skipped = Vec::new();
+        for p in policies.into_iter().filter(|p| p.policy_type == "ALARM" && p.alarm_id.as_deref() == Some(alarm_id)) {
+            let ctx = otc_core::Ctx {
+                request_id: String::new(),
+                domain_id: p.domain_id.clone(),
+                domain_name: String::new(),
+                user_id: p.user_id.clone(),
+                user_name: String::new(),
+                project_id: Some(p.project_id.clone()),
+                project_name: None,
+                region: Some(if p.region.is_empty() { "eu-de".into() } else { p.region.clone() }),
+                roles: Vec::new(),
+                token_id: None,
+            };
+            let ran = self
+                .compute
+                .run_as(&ctx, |m| {
+                    let mut s = Scaling { m };
+                    let mut p = s.policy(&p.id)?;
+                    let now = s.m.net.now;
+                    let cooling = p.last_alarm.is_some_and(|t| now - t < chrono::Duration::seconds(p.cool_down_time as i64));
+                    let g = s.group(&p.group_id)?;
+                    if p.status != "INSERVICE" || g.status != "INSERVICE" || cooling {
+                        return Ok(false);
+                    }
+                    p.last_alarm = Some(now);
+                    s.save_policy(&p, false)?;
+                    s.execute(&p, "ALARM", now)?;
+                    Ok(true)
+                })
+                .map_err(|model::Refusal(e)| e)?;
+            if ran {
+                executed.push(p.id);
+            } else {
+                skipped.push(p.id);
+            }
+        }
+        Ok(serde_json::json!({"alarm_id": alarm_id, "executed": executed, "skipped": skipped}))
     }
 
     /// Runs `f` for the caller in one transaction over the AS, compute and

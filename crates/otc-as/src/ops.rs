@@ -99,6 +99,14 @@ impl Service for AutoScaling {
         ]
     }
 
+    /// `POST /_emulator/alarms/{alarm_id}/fire`: what Cloud Eye would do.
+    fn control(&self, method: &str, parts: &[&str]) -> Option<otc_core::ApiResult<serde_json::Value>> {
+        match (method, parts) {
+            ("POST", ["alarms", alarm_id, "fire"]) => Some(self.fire_alarm(alarm_id)),
+            _ => None,
+        }
+    }
+
     fn catalog(&self) -> Vec<CatalogEntry> {
         vec![
             CatalogEntry { service_type: "as", name: "as", path: "/as/autoscaling-api/v1" },

@@ -47,6 +47,16 @@ pub struct Policy {
     pub create_time: DateTime<Utc>,
     /// Triggers up to this instant have been applied.
     pub evaluated_until: DateTime<Utc>,
+    /// Who made the policy, where: an alarm runs it on their behalf.
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub domain_id: String,
+    #[serde(default)]
+    pub region: String,
+    /// When an alarm last ran it (for the cooldown).
+    #[serde(default)]
+    pub last_alarm: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -87,6 +87,13 @@ pub trait Service: Send + Sync {
     fn catalog(&self) -> Vec<CatalogEntry> {
         Vec::new()
     }
+
+    /// The service's part of the emulator's own API (`/_emulator/<parts>`,
+    /// unauthenticated), for what the cloud does on its own that tests
+    /// must be able to trigger (an alarm firing). `None`: not this service's.
+    fn control(&self, _method: &str, _parts: &[&str]) -> Option<ApiResult<serde_json::Value>> {
+        None
+    }
 }
 
 /// Why a credential was not accepted; each family words it its own way.

@@ -78,7 +78,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
     let compute = Arc::new(Compute::new(vpc.clone(), cfg.compute.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));
-    let autoscaling = Arc::new(AutoScaling::new(compute.clone(), cfg.autoscaling.clone()));
+    let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
         Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },

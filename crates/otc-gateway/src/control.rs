@@ -44,6 +44,16 @@ pub(crate) fn handle(gw: &Gateway, method: &str, rest: &str, request_id: &str) -
             clock.resume();
             ok_json(clock_state(), request_id)
         }
-        _ => error_response(Family::Gateway, &ApiError::unknown_api(), request_id),
+        _ => {
+            for s in &gw.services {
+                if let Some(result) = s.service.control(method, &parts) {
+                    return match result {
+                        Ok(v) => ok_json(v, request_id),
+                        Err(e) => error_response(Family::Gateway, &e, request_id),
+                    };
+                }
+            }
+            error_response(Family::Gateway, &ApiError::unknown_api(), request_id)
+        }
     }
 }

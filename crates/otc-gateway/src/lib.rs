@@ -38,6 +38,8 @@ pub struct Settings {
 struct Mounted {
     name: &'static str,
     table: RouteTable,
+    /// Kept for its part of the control API.
+    pub(crate) service: Arc<dyn Service>,
 }
 
 pub struct Gateway {
@@ -68,7 +70,7 @@ impl Gateway {
                 union.add(op.clone(), m.bad_body);
                 table.add(op, m.bad_body);
             }
-            services.push(Mounted { name, table });
+            services.push(Mounted { name, table, service: m.service.clone() });
         }
         Gateway { services, union, auth, settings }
     }

@@ -467,3 +467,34 @@ async fn lifecycle_hooks_hold_instances_until_callback_or_timeout() {
     assert_eq!(api.delete(&format!("{hooks}/leave")).await.status, 204);
     assert_eq!(err(&api.get(&format!("{hooks}/leave")).await).1, "AS.7036");
 }
+
+#[tokio::test]
+async fn alarms_fire_through_the_emulator_api_with_cooldown() {
+    let emu = Emu::start().await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (gid, _) = running_group(&api).await;
+    let o = api
+        .post(
+            &format!("{AS}/scaling_policy"),
+            json!({"scaling_policy_name": "cpu", "scaling_group_id": gid, "scaling_policy_type": "ALARM",
+            "alarm_id": "cpu-high", "cool_down_time": 600, "scaling_policy_action": {"operation": "ADD", "instance_number": 1}}),
+        )
+        .await;
+    let pid = o.body["scaling_policy_id"].as_str().unwrap().to_string();
+    let fire = || async { emu.http.post(emu.url("/_emulator/alarms/cpu-high/fire")).send().await.unwrap().json::<Value>().await.unwrap() };
+    let b = fire().await;
+    assert_eq!(b["executed"], json!([pid]));
+    assert_eq!(instance_count(&api, &gid).await, 2);
+    let b = fire().await;
+    assert_eq!(b["skipped"], json!([pid]), "inside the cooldown");
+    assert_eq!(instance_count(&api, &gid).await, 2);
+    emu.server.clock.advance(chrono::Duration::seconds(601));
+    assert_eq!(fire().await["executed"], json!([pid]));
+    assert_eq!(instance_count(&api, &gid).await, 3);
+    let logs = api.get(&format!("{AS}/scaling_policy_execute_log/{pid}?execute_type=ALARM")).await;
+    assert_eq!(logs.body["total_number"], 2);
+    // An alarm nothing listens to changes nothing.
+    let b = emu.http.post(emu.url("/_emulator/alarms/nobody/fire")).send().await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!((b["executed"].clone(), b["skipped"].clone()), (json!([]), json!([])));
+}
