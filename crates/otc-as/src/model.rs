@@ -240,6 +240,7 @@ impl Scaling<'_, '_, '_> {
     /// what every read of a group's state goes through.
     pub fn settle(&mut self, group_id: &str) -> AsResult<Group> {
         self.run_due(group_id)?;
+        self.advance_instances(group_id)?;
         self.release_hooks(group_id)?;
         let g = self.group(group_id)?;
         self.reconcile(&g, "DIFF")?;
@@ -323,14 +324,22 @@ impl Scaling<'_, '_, '_> {
                 ..Default::default()
             };
             let server = self.m.create_servers(spec)?.remove(0);
-            let held = self.hold(g, &server.id, "INSTANCE_LAUNCHING", false)?;
+            // A server still building keeps its instance PENDING; hooks
+            // hold it once the server is up (see `advance_instances`).
+            let built = server.view().status == "ACTIVE";
+            let held = built && self.hold(g, &server.id, "INSTANCE_LAUNCHING", false)?;
+            let state = match (built, held) {
+                (false, _) => "PENDING",
+                (true, true) => "PENDING_WAIT",
+                (true, false) => "INSERVICE",
+            };
             let inst = Instance {
                 instance_id: server.id.clone(),
                 project_id: self.project(),
                 group_id: g.id.clone(),
                 instance_name: name,
-                life_cycle_state: if held { "PENDING_WAIT".into() } else { "INSERVICE".into() },
-                health_status: "NORMAL".into(),
+                life_cycle_state: state.into(),
+                health_status: if built { "NORMAL".into() } else { "INITIALIZING".into() },
                 config_id: config.id.clone(),
                 config_name: config.name.clone(),
                 protect: false,
@@ -340,6 +349,23 @@ impl Scaling<'_, '_, '_> {
             added.push(server.id);
         }
         Ok(added)
+    }
+
+    /// PENDING instances whose servers have finished building move on:
+    /// onto the launching hooks, or into service.
+    pub fn advance_instances(&mut self, group_id: &str) -> AsResult<()> {
+        let g = self.group(group_id)?;
+        for mut inst in self.instances(group_id)?.into_iter().filter(|i| i.life_cycle_state == "PENDING") {
+            let built = self.m.server(&inst.instance_id).is_ok_and(|s| s.view().status == "ACTIVE");
+            if !built {
+                continue;
+            }
+            let held = self.hold(&g, &inst.instance_id, "INSTANCE_LAUNCHING", false)?;
+            inst.life_cycle_state = if held { "PENDING_WAIT".into() } else { "INSERVICE".into() };
+            inst.health_status = "NORMAL".into();
+            self.m.net.update(INSTANCE, &inst.instance_id, Some(&inst.group_id), &inst)?;
+        }
+        Ok(())
     }
 
     /// Starts removing an instance: it waits on the group's terminating

@@ -498,3 +498,19 @@ async fn alarms_fire_through_the_emulator_api_with_cooldown() {
     let b = emu.http.post(emu.url("/_emulator/alarms/nobody/fire")).send().await.unwrap().json::<Value>().await.unwrap();
     assert_eq!((b["executed"].clone(), b["skipped"].clone()), (json!([]), json!([])));
 }
+
+#[tokio::test]
+async fn instances_are_pending_while_their_servers_build() {
+    let mut cfg = config();
+    cfg.compute.build_seconds = 30;
+    let emu = Emu::with(cfg).await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (gid, _) = running_group(&api).await;
+    let list = format!("{AS}/scaling_group_instance/{gid}/list");
+    let first = api.get(&list).await.body["scaling_group_instances"][0].clone();
+    assert_eq!((first["life_cycle_state"].as_str(), first["health_status"].as_str()), (Some("PENDING"), Some("INITIALIZING")));
+    emu.server.clock.advance(chrono::Duration::seconds(30));
+    let first = api.get(&list).await.body["scaling_group_instances"][0].clone();
+    assert_eq!((first["life_cycle_state"].as_str(), first["health_status"].as_str()), (Some("INSERVICE"), Some("NORMAL")));
+}
