@@ -566,6 +566,7 @@ impl AutoScaling {
             for h in s.hooks(&id)? {
                 s.delete_hook(&id, &h.name)?;
             }
+            s.m.net.tx.delete(crate::tags::GROUP_TAGS, &id)?;
             for r in s.hangings(&id)? {
                 s.m.net.remove(crate::hooks::HANGING, &r.key)?;
             }

@@ -280,12 +280,12 @@ impl AutoScaling {
             let mut p = sc.policy(&id)?;
             match action.as_str() {
                 "execute" => {
-                    let g = sc.group(&p.group_id)?;
-                    if p.status != "INSERVICE" || g.status != "INSERVICE" {
+                    let target_ready = sc.is_bandwidth_policy(&p)? || sc.group(&p.group_id)?.status == "INSERVICE";
+                    if p.status != "INSERVICE" || !target_ready {
                         return Err(as_error("AS.3027", "").into());
                     }
                     let now = sc.m.net.now;
-                    sc.execute(&p, "MANUAL", now)
+                    sc.execute_any(&p, "MANUAL", now)
                 }
                 "resume" | "pause" => {
                     p.status = if action == "resume" { "INSERVICE".into() } else { "PAUSED".into() };

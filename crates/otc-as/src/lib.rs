@@ -6,8 +6,9 @@
 //! Served so far: API versions, configurations, groups (with resume and
 //! pause), instances (list, remove, batch add/remove/protect/unprotect),
 //! quotas, v1 activity logs and v1 policies (scheduled, recurring, alarm;
-//! executed on the clock) with their execution logs. Lifecycle hooks, tags
-//! and the v2 APIs answer 404 APIGW.0101 until they are built.
+//! executed on the clock) with their execution logs, lifecycle hooks, group
+//! tags (`tags`, `api_tags`) and the v2 APIs (`api_v2`: policies over groups
+//! and bandwidths, detailed activity logs).
 
 pub mod api;
 pub mod api_hooks;
@@ -92,13 +93,14 @@ impl AutoScaling {
                     let mut p = s.policy(&p.id)?;
                     let now = s.m.net.now;
                     let cooling = p.last_alarm.is_some_and(|t| now - t < chrono::Duration::seconds(p.cool_down_time as i64));
-                    let g = s.group(&p.group_id)?;
-                    if p.status != "INSERVICE" || g.status != "INSERVICE" || cooling {
+                    // A v2 bandwidth policy scales a bandwidth, not a group.
+                    let target_ready = s.is_bandwidth_policy(&p)? || s.group(&p.group_id)?.status == "INSERVICE";
+                    if p.status != "INSERVICE" || !target_ready || cooling {
                         return Ok(false);
                     }
                     p.last_alarm = Some(now);
                     s.save_policy(&p, false)?;
-                    s.execute(&p, "ALARM", now)?;
+                    s.execute_any(&p, "ALARM", now)?;
                     Ok(true)
                 })
                 .map_err(|model::Refusal(e)| e)?;

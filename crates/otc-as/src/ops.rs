@@ -1,5 +1,5 @@
-//! AS's operation table. Documented operations not listed here (policies,
-//! lifecycle hooks, tags, v2 APIs) answer 404 APIGW.0101.
+//! AS's operation table. Documented operations not listed here answer 404
+//! APIGW.0101.
 
 use crate::AutoScaling;
 use otc_core::api::{handler, Access::*, CatalogEntry, Family::Ecs, Op, Service};
@@ -95,6 +95,28 @@ impl Service for AutoScaling {
                 "GET",
                 "/autoscaling-api/v1/{project_id}/scaling_policy_execute_log/{scaling_policy_id}",
                 handler(s, AutoScaling::execution_logs),
+            ),
+            v1("POST", "/autoscaling-api/v1/{project_id}/{resource_type}/{resource_id}/tags/action", handler(s, AutoScaling::tag_action)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/{resource_type}/tags", handler(s, AutoScaling::project_tags)),
+            v1("GET", "/autoscaling-api/v1/{project_id}/{resource_type}/{resource_id}/tags", handler(s, AutoScaling::resource_tags)),
+            v1(
+                "POST",
+                "/autoscaling-api/v1/{project_id}/{resource_type}/resource_instances/action",
+                handler(s, AutoScaling::resources_by_tag),
+            ),
+            v1("POST", "/autoscaling-api/v2/{project_id}/scaling_policy", handler(s, AutoScaling::create_policy_v2)),
+            v1("GET", "/autoscaling-api/v2/{project_id}/scaling_policy", handler(s, AutoScaling::list_policies_v2)),
+            v1("GET", "/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::show_policy_v2)),
+            v1("PUT", "/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_policy_id}", handler(s, AutoScaling::update_policy_v2)),
+            v1(
+                "GET",
+                "/autoscaling-api/v2/{project_id}/scaling_policy/{scaling_resource_id}/list",
+                handler(s, AutoScaling::list_resource_policies_v2),
+            ),
+            v1(
+                "GET",
+                "/autoscaling-api/v2/{project_id}/scaling_activity_log/{scaling_group_id}",
+                handler(s, AutoScaling::activity_logs_v2),
             ),
         ]
     }

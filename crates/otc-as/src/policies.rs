@@ -157,6 +157,8 @@ impl Scaling<'_, '_, '_> {
         for e in self.executions(id)? {
             self.m.net.remove(EXECUTION, &e.id)?;
         }
+        // What v2 keeps beside the policy goes with it, whichever API deletes.
+        self.m.net.tx.delete(crate::api_v2::POLICY_META, id)?;
         self.m.net.remove(POLICY, id)?;
         Ok(())
     }

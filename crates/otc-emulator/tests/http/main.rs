@@ -1,6 +1,7 @@
 //! HTTP-level tests: the real server on a free port, driven over HTTP.
 
 mod autoscaling_groups;
+mod autoscaling_more;
 mod common;
 mod compute_ecs;
 mod compute_nova;
