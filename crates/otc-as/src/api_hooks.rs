@@ -3,29 +3,11 @@
 
 use crate::errors::as_error;
 use crate::hooks::*;
+use crate::wire::*;
 use crate::AutoScaling;
-use chrono::SecondsFormat;
 use otc_core::api::{Input, Reply};
 use otc_core::ApiResult;
 use serde_json::{json, Map, Value};
-
-fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
-    if input.body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(as_error("AS.0002", ""));
-    }
-    match serde_json::from_slice::<Value>(input.body) {
-        Ok(Value::Object(o)) => Ok(o),
-        _ => Err(as_error("AS.0022", "")),
-    }
-}
-
-fn s(o: &Map<String, Value>, k: &str) -> Option<String> {
-    o.get(k).and_then(Value::as_str).map(String::from)
-}
 
 fn hook_json(h: &Hook) -> Value {
     json!({
@@ -38,13 +20,13 @@ fn hook_json(h: &Hook) -> Value {
 
 /// The fields a create or modify may set.
 fn apply(o: &Map<String, Value>, h: &mut Hook, creating: bool) -> ApiResult<()> {
-    match s(o, "lifecycle_hook_type") {
+    match text(o, "lifecycle_hook_type") {
         Some(t) if t == "INSTANCE_LAUNCHING" || t == "INSTANCE_TERMINATING" => h.hook_type = t,
         Some(_) => return Err(as_error("AS.7033", "")),
         None if creating => return Err(as_error("AS.7037", "")),
         None => {}
     }
-    match s(o, "default_result") {
+    match text(o, "default_result") {
         Some(r) if r == "ABANDON" || r == "CONTINUE" => h.default_result = r,
         Some(_) => return Err(as_error("AS.7034", "")),
         None => {}
@@ -55,13 +37,13 @@ fn apply(o: &Map<String, Value>, h: &mut Hook, creating: bool) -> ApiResult<()> 
             _ => return Err(as_error("AS.7030", "")),
         }
     }
-    match s(o, "notification_topic_urn") {
+    match text(o, "notification_topic_urn") {
         Some(u) if u.starts_with("urn:smn:") => h.notification_topic_urn = u,
         Some(_) => return Err(as_error("AS.7043", "")),
         None if creating => return Err(as_error("AS.7043", "")),
         None => {}
     }
-    if let Some(m) = s(o, "notification_metadata") {
+    if let Some(m) = text(o, "notification_metadata") {
         if m.chars().count() > 256 {
             return Err(as_error("AS.7035", ""));
         }
@@ -77,7 +59,7 @@ impl AutoScaling {
     pub fn create_hook(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let o = body(input)?;
-        let name = s(&o, "lifecycle_hook_name").unwrap_or_default();
+        let name = text(&o, "lifecycle_hook_name").unwrap_or_default();
         if name.is_empty() {
             return Err(as_error("AS.7032", ""));
         }
@@ -154,10 +136,10 @@ impl AutoScaling {
     pub fn hook_callback(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let o = body(input)?;
-        let result = s(&o, "lifecycle_action_result").ok_or_else(|| as_error("AS.7039", ""))?;
-        let key = s(&o, "lifecycle_action_key");
-        let instance = s(&o, "instance_id");
-        let hook = s(&o, "lifecycle_hook_name");
+        let result = text(&o, "lifecycle_action_result").ok_or_else(|| as_error("AS.7039", ""))?;
+        let key = text(&o, "lifecycle_action_key");
+        let instance = text(&o, "instance_id");
+        let hook = text(&o, "lifecycle_hook_name");
         if key.is_none() && (instance.is_none() || hook.is_none()) {
             return Err(as_error("AS.7040", ""));
         }

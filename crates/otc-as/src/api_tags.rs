@@ -4,6 +4,7 @@
 
 use crate::errors::as_error;
 use crate::tags::{Tag, MAX_TAGS};
+use crate::wire::*;
 use crate::AutoScaling;
 use otc_core::api::{Input, Reply};
 use otc_core::ApiResult;
@@ -11,16 +12,6 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 const RESOURCE_TYPE: &str = "scaling_group_tag";
-
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
-    if input.body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(as_error("AS.0002", ""));
-    }
-    match serde_json::from_slice::<Value>(input.body) {
-        Ok(Value::Object(o)) => Ok(o),
-        _ => Err(as_error("AS.0022", "")),
-    }
-}
 
 fn resource_type(input: &Input<'_>) -> ApiResult<()> {
     if input.param("resource_type") != RESOURCE_TYPE {

@@ -13,8 +13,9 @@
 use crate::errors::as_error;
 use crate::model::*;
 use crate::policies::*;
+use crate::wire::*;
 use crate::AutoScaling;
-use chrono::{DateTime, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Timelike, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 use otc_core::api::{Input, Reply};
 use otc_core::{ids, ApiResult};
 use otc_store::TxExt;
@@ -60,49 +61,6 @@ impl PolicyMeta {
 /// Where the group engine never looks: bandwidth policies are run here.
 fn far_future() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).unwrap()
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
-    if input.body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(as_error("AS.0002", ""));
-    }
-    match serde_json::from_slice::<Value>(input.body) {
-        Ok(Value::Object(o)) => Ok(o),
-        _ => Err(as_error("AS.0022", "")),
-    }
-}
-
-fn opt_str(o: &Map<String, Value>, k: &str) -> ApiResult<Option<String>> {
-    match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(as_error("AS.0022", format!("{k} must be a string."))),
-    }
-}
-
-fn opt_int(o: &Map<String, Value>, k: &str, code: &str) -> ApiResult<Option<i64>> {
-    match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
-        Some(_) => Err(as_error(code, format!("{k} must be an integer."))),
-    }
-}
-
-/// `start_number` (>= 0, default 0) and `limit` (0-100, default 20).
-fn paging(input: &Input<'_>, start_code: &str, limit_code: &str) -> ApiResult<(usize, usize)> {
-    let start = match input.query.get("start_number") {
-        None => 0,
-        Some(v) => v.parse::<usize>().map_err(|_| as_error(start_code, ""))?,
-    };
-    let limit = match input.query.get("limit") {
-        None => 20,
-        Some(v) => v.parse::<usize>().ok().filter(|l| *l <= 100).ok_or_else(|| as_error(limit_code, ""))?,
-    };
-    Ok((start, limit))
 }
 
 fn minute(t: DateTime<Utc>) -> String {

@@ -21,6 +21,7 @@ pub mod model;
 mod ops;
 pub mod policies;
 pub mod tags;
+mod wire;
 
 use model::{AsResult, Refusal, Scaling};
 use otc_compute::Compute;
