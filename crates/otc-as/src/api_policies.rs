@@ -6,7 +6,7 @@ use crate::policies::*;
 use crate::wire::*;
 use crate::AutoScaling;
 use otc_core::api::{Input, Reply};
-use otc_core::{ids, ApiResult};
+use otc_core::ApiResult;
 use serde_json::{json, Map, Value};
 
 fn policy_json(p: &Policy) -> Value {
@@ -167,24 +167,7 @@ impl AutoScaling {
         let id = self.call(input, |sc| {
             let now = sc.m.net.now;
             sc.group(&group_id)?;
-            let mut p = Policy {
-                id: ids::uuid(),
-                project_id: sc.m.net.project.to_string(),
-                group_id: group_id.clone(),
-                name: String::new(),
-                status: "INSERVICE".into(),
-                policy_type: String::new(),
-                alarm_id: None,
-                schedule: None,
-                action: PolicyAction { operation: "ADD".into(), instance_number: Some(1), instance_percentage: None },
-                cool_down_time: 300,
-                create_time: now,
-                evaluated_until: now,
-                user_id: sc.m.user_id.to_string(),
-                domain_id: String::new(),
-                region: sc.m.net.region.to_string(),
-                last_alarm: None,
-            };
+            let mut p = sc.new_policy(&group_id);
             apply(&o, &mut p, now, true)?;
             if sc.policies(&group_id)?.len() >= quota {
                 return Err(as_error("AS.3032", "").into());
@@ -221,12 +204,7 @@ impl AutoScaling {
     pub fn list_policies(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let q = input.query;
-        let start = q.get("start_number").map(|v| v.parse::<usize>().map_err(|_| as_error("AS.1001", ""))).transpose()?.unwrap_or(0);
-        let limit = q
-            .get("limit")
-            .map(|v| v.parse::<usize>().ok().filter(|l| *l <= 100).ok_or_else(|| as_error("AS.1002", "")))
-            .transpose()?
-            .unwrap_or(20);
+        let (start, limit) = paging(input, "AS.1001", "AS.1002")?;
         let name = q.get("scaling_policy_name").map(String::from);
         let kind = q.get("scaling_policy_type").map(String::from);
         let pid = q.get("scaling_policy_id").map(String::from);
@@ -242,7 +220,7 @@ impl AutoScaling {
         });
         all.sort_by(|a, b| b.create_time.cmp(&a.create_time));
         let total = all.len();
-        let items: Vec<Value> = all.iter().skip(start).take(limit).map(policy_json).collect();
+        let items: Vec<Value> = page(all, start, limit).iter().map(policy_json).collect();
         Reply::json(200, &json!({"total_number": total, "start_number": start, "limit": limit, "scaling_policies": items}))
     }
 
@@ -327,12 +305,7 @@ impl AutoScaling {
     pub fn execution_logs(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("scaling_policy_id").to_string();
         let q = input.query;
-        let start = q.get("start_number").map(|v| v.parse::<usize>().map_err(|_| as_error("AS.1001", ""))).transpose()?.unwrap_or(0);
-        let limit = q
-            .get("limit")
-            .map(|v| v.parse::<usize>().ok().filter(|l| *l <= 100).ok_or_else(|| as_error("AS.1002", "")))
-            .transpose()?
-            .unwrap_or(20);
+        let (start, limit) = paging(input, "AS.1001", "AS.1002")?;
         let kind = q.get("execute_type").map(String::from);
         let mut all = self.call(input, |sc| {
             let p = sc.policy(&id)?;
@@ -343,10 +316,8 @@ impl AutoScaling {
         all.sort_by(|a, b| b.execute_time.cmp(&a.execute_time));
         let total = all.len();
         let project = input.ctx()?.project_id.clone().unwrap_or_default();
-        let items: Vec<Value> = all
+        let items: Vec<Value> = page(all, start, limit)
             .iter()
-            .skip(start)
-            .take(limit)
             .map(|e| {
                 json!({
                     "id": e.id, "status": e.status, "failed_reason": null, "execute_type": e.execute_type,

@@ -515,24 +515,7 @@ impl AutoScaling {
         let per_group = self.cfg.quotas.policies_per_group;
         let id = self.call(input, |sc| {
             let now = sc.m.net.now;
-            let mut p = Policy {
-                id: ids::uuid(),
-                project_id: sc.m.net.project.to_string(),
-                group_id: String::new(),
-                name: String::new(),
-                status: "INSERVICE".into(),
-                policy_type: String::new(),
-                alarm_id: None,
-                schedule: None,
-                action: PolicyAction { operation: "ADD".into(), instance_number: Some(1), instance_percentage: None },
-                cool_down_time: 300,
-                create_time: now,
-                evaluated_until: now,
-                user_id: sc.m.user_id.to_string(),
-                domain_id: String::new(),
-                region: sc.m.net.region.to_string(),
-                last_alarm: None,
-            };
+            let mut p = sc.new_policy("");
             let mut meta = PolicyMeta::scaling_group(&p);
             apply(&o, &mut p, &mut meta, now, true)?;
             if !sc.resource_exists(&meta.resource_type, &p.group_id) {
@@ -630,7 +613,7 @@ impl AutoScaling {
             all.retain(&keep);
             all.sort_by(|a, b| b.0.create_time.cmp(&a.0.create_time).then_with(|| a.0.id.cmp(&b.0.id)));
             let total = all.len();
-            let page: Vec<(Policy, PolicyMeta)> = all.into_iter().skip(start).take(limit).collect();
+            let page: Vec<(Policy, PolicyMeta)> = page(all, start, limit);
             Ok((total, sc.policies_json(&page)?))
         })?;
         Reply::json(200, &json!({"total_number": total, "start_number": start, "limit": limit, "scaling_policies": items}))
@@ -703,7 +686,7 @@ impl AutoScaling {
                 o.then_with(|| a.id.cmp(&b.id))
             });
             let total = all.len();
-            let page: Vec<(Policy, PolicyMeta)> = all.into_iter().skip(start).take(limit).collect();
+            let page: Vec<(Policy, PolicyMeta)> = page(all, start, limit);
             Ok((total, sc.policies_json(&page)?))
         })?;
         Reply::json(200, &json!({"total_number": total, "start_number": start, "limit": limit, "scaling_policies": items}))
@@ -746,7 +729,7 @@ impl AutoScaling {
             all.sort_by(|a, b| b.start_time.cmp(&a.start_time).then_with(|| a.id.cmp(&b.id)));
             let total = all.len();
             let mut items = Vec::new();
-            for a in all.into_iter().skip(start).take(limit) {
+            for a in page(all, start, limit) {
                 let mut instances = |ids: &[String]| -> Vec<Value> {
                     ids.iter()
                         .map(|i| {

@@ -77,7 +77,8 @@ impl AutoScaling {
         for p in policies.into_iter().filter(|p| p.policy_type == "ALARM" && p.alarm_id.as_deref() == Some(alarm_id)) {
             let ctx = otc_core::Ctx {
                 request_id: String::new(),
-                domain_id: p.domain_id.clone(),
+                // Nothing an alarm does depends on the domain.
+                domain_id: String::new(),
                 domain_name: String::new(),
                 user_id: p.user_id.clone(),
                 user_name: String::new(),

@@ -51,8 +51,6 @@ pub struct Policy {
     #[serde(default)]
     pub user_id: String,
     #[serde(default)]
-    pub domain_id: String,
-    #[serde(default)]
     pub region: String,
     /// When an alarm last ran it (for the cooldown).
     #[serde(default)]
@@ -127,6 +125,29 @@ impl Policy {
 }
 
 impl Scaling<'_, '_, '_> {
+    /// A policy of this caller with the documented defaults (in service,
+    /// ADD 1, 300 s cooldown), for create to fill in.
+    pub fn new_policy(&self, group_id: &str) -> Policy {
+        let now = self.m.net.now;
+        Policy {
+            id: ids::uuid(),
+            project_id: self.m.net.project.to_string(),
+            group_id: group_id.to_string(),
+            name: String::new(),
+            status: "INSERVICE".into(),
+            policy_type: String::new(),
+            alarm_id: None,
+            schedule: None,
+            action: PolicyAction { operation: "ADD".into(), instance_number: Some(1), instance_percentage: None },
+            cool_down_time: 300,
+            create_time: now,
+            evaluated_until: now,
+            user_id: self.m.user_id.to_string(),
+            region: self.m.net.region.to_string(),
+            last_alarm: None,
+        }
+    }
+
     pub fn policies(&mut self, group_id: &str) -> AsResult<Vec<Policy>> {
         Ok(self.m.net.tx.list_docs(&ListQuery {
             kind: POLICY,

@@ -57,6 +57,7 @@ pub fn paging(input: &Input<'_>, start_code: &str, limit_code: &str) -> ApiResul
     Ok((start, limit))
 }
 
+/// `start_number`/`limit` applied to a listing.
 pub fn page<T>(items: Vec<T>, start: usize, limit: usize) -> Vec<T> {
-    items.into_iter().skip(start).take(limit).collect()
+    otc_core::pagination::page_by_offset(items, start, Some(limit))
 }
