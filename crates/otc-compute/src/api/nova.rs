@@ -8,6 +8,7 @@ use crate::model::servers::{Action, NicSpec, Server, ServerSpec};
 use crate::model::{Compute as Model, ModelResult};
 use crate::Compute;
 use otc_core::api::{Input, Reply};
+use otc_core::pagination::{page_by_marker, MarkerPage};
 use otc_core::time::{iso_micros, iso_seconds};
 use otc_core::{ApiError, ApiResult};
 use serde_json::{json, Map, Value};
@@ -175,10 +176,7 @@ impl Compute {
         if q.get("sort_dir") == Some("desc") {
             flavors.reverse();
         }
-        if let Some(m) = q.get("marker") {
-            let pos = flavors.iter().position(|f| f.name == m).ok_or_else(|| bad(format!("marker [{m}] not found")))?;
-            flavors.drain(..=pos);
-        }
+        let mut flavors = after_marker(flavors, q.get("marker"), |f| &f.name)?;
         let limit = q.get("limit").map(|l| l.parse::<usize>().map_err(|_| bad(format!("Invalid limit {l}")))).transpose()?;
         let full = limit.is_some_and(|l| flavors.len() > l);
         if let Some(l) = limit {
@@ -310,10 +308,7 @@ impl Compute {
         let mut all = self.call(input, |m| m.keypairs())?;
         all.sort_by(|a, b| a.name.cmp(&b.name));
         if mv >= (2, 35) {
-            if let Some(marker) = input.query.get("marker") {
-                let pos = all.iter().position(|k| k.name == marker).ok_or_else(|| bad(format!("marker [{marker}] not found")))?;
-                all.drain(..=pos);
-            }
+            all = after_marker(all, input.query.get("marker"), |k| &k.name)?;
             if let Some(l) = input.query.get("limit") {
                 let l = l.parse::<usize>().map_err(|_| bad(format!("Invalid limit {l}")))?;
                 all.truncate(l);
@@ -564,14 +559,10 @@ impl Compute {
         let marker = input.query.get("marker").map(String::from);
         let pid = input.param("project_id").to_string();
         let (items, last, more) = self.call(input, |m| {
-            let mut all = self.filtered_servers(input, m)?;
-            if let Some(mk) = &marker {
-                let pos = all
-                    .iter()
-                    .position(|s| &s.id == mk)
-                    .ok_or_else(|| crate::model::Fault::Invalid(crate::model::Why::Other, format!("marker [{mk}] not found")))?;
-                all.drain(..=pos);
-            }
+            let page = MarkerPage { marker: marker.clone(), limit: None, reverse: false };
+            let mut all = page_by_marker(self.filtered_servers(input, m)?, &page, |s| &s.id).map_err(|()| {
+                crate::model::Fault::Invalid(crate::model::Why::Other, format!("marker [{}] not found", marker.as_deref().unwrap_or("")))
+            })?;
             let more = all.len() > limit;
             all.truncate(limit);
             let mut items = Vec::new();
@@ -715,6 +706,12 @@ impl Compute {
 
 fn items_len(body: &Value) -> usize {
     body["servers"].as_array().map(Vec::len).unwrap_or(0)
+}
+
+/// The items after `marker` (all when none), or Nova's 400 for an unknown one.
+fn after_marker<T>(items: Vec<T>, marker: Option<&str>, id_of: impl Fn(&T) -> &str) -> ApiResult<Vec<T>> {
+    let page = MarkerPage { marker: marker.map(String::from), limit: None, reverse: false };
+    page_by_marker(items, &page, id_of).map_err(|()| bad(format!("marker [{}] not found", marker.unwrap_or(""))))
 }
 
 fn md5_hex(s: &str) -> u128 {

@@ -4,6 +4,7 @@
 //! `page_info`.
 
 use otc_core::api::{Input, Query};
+use otc_core::pagination::{page_by_marker, MarkerPage};
 use otc_core::{ApiError, ApiResult};
 use serde_json::{json, Map, Value};
 
@@ -92,23 +93,14 @@ pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> A
     };
     let effective = limit.filter(|l| *l > 0).unwrap_or(MAX_PAGE).min(MAX_PAGE);
     let reverse = q.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if let Some(marker) = q.get("marker") {
-        let Some(pos) = items.iter().position(|i| i["id"] == marker) else {
-            return Err(neutron_bad(format!("Bad marker request: marker {marker} could not be found.")));
-        };
-        if reverse {
-            items.truncate(pos);
-            let start = items.len().saturating_sub(effective);
-            items.drain(..start);
-        } else {
-            items.drain(..=pos);
-            items.truncate(effective);
-        }
-    } else if reverse {
+    if reverse && !q.has("marker") {
+        // Reversed from the end: the last page.
         let start = items.len().saturating_sub(effective);
         items.drain(..start);
     } else {
-        items.truncate(effective);
+        let page = MarkerPage { marker: q.get("marker").map(String::from), limit: Some(effective), reverse };
+        items = page_by_marker(items, &page, |i| i["id"].as_str().unwrap_or(""))
+            .map_err(|()| neutron_bad(format!("Bad marker request: marker {} could not be found.", q.get("marker").unwrap_or(""))))?;
     }
     let mut links = Vec::new();
     if limit.is_some() || q.has("marker") {
@@ -165,26 +157,22 @@ pub fn project_fields(item: Value, fields: &[&str]) -> Value {
 /// Marker/limit as VPC v1 documents it (limit 0-2000, default 2000); an
 /// unknown marker or bad limit is `bad`.
 pub fn v1_page<T>(input: &Input<'_>, items: Vec<T>, id_of: impl Fn(&T) -> &str, bad: impl Fn() -> ApiError) -> ApiResult<Vec<T>> {
-    let limit = match input.query.get("limit") {
-        None | Some("") => MAX_PAGE,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(n) if (0..=MAX_PAGE as i64).contains(&n) => {
-                if n == 0 {
-                    MAX_PAGE
-                } else {
-                    n as usize
-                }
-            }
-            _ => return Err(bad()),
+    let limit = otc_limit(input.query.get("limit")).map_err(|()| bad())?;
+    let page =
+        MarkerPage { marker: input.query.get("marker").filter(|m| !m.is_empty()).map(String::from), limit: Some(limit), reverse: false };
+    page_by_marker(items, &page, id_of).map_err(|()| bad())
+}
+
+/// The `limit` VPC v1 and v3 document: 0-2000, where 0 or none means 2000.
+fn otc_limit(raw: Option<&str>) -> Result<usize, ()> {
+    match raw {
+        None | Some("") => Ok(MAX_PAGE),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(0) => Ok(MAX_PAGE),
+            Ok(n) if n <= MAX_PAGE => Ok(n),
+            _ => Err(()),
         },
-    };
-    let mut items = items;
-    if let Some(marker) = input.query.get("marker").filter(|m| !m.is_empty()) {
-        let pos = items.iter().position(|i| id_of(i) == marker).ok_or_else(&bad)?;
-        items.drain(..=pos);
     }
-    items.truncate(limit);
-    Ok(items)
 }
 
 /// VPC v3 lists: repeated filters, `limit` 0-2000 and `marker`, and
@@ -197,24 +185,15 @@ pub fn v3_page(input: &Input<'_>, items: Vec<Value>, bad: impl Fn(String) -> Api
 /// [`v3_page`] over a query the facade has rewritten (normalised values,
 /// filters it handled itself left out).
 pub fn v3_page_query(q: &Query, items: Vec<Value>, bad: impl Fn(String) -> ApiError) -> ApiResult<(Vec<Value>, Value)> {
-    let mut items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
-    let limit = match q.get("limit") {
-        None | Some("") => MAX_PAGE,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(n) if (0..=MAX_PAGE as i64).contains(&n) => {
-                if n == 0 {
-                    MAX_PAGE
-                } else {
-                    n as usize
-                }
-            }
-            _ => return Err(bad(format!("Invalid limit {raw}: it must be an integer from 0 to 2000."))),
-        },
-    };
-    if let Some(marker) = q.get("marker").filter(|m| !m.is_empty()) {
-        let pos = items.iter().position(|i| i["id"] == marker).ok_or_else(|| bad(format!("Invalid marker {marker}.")))?;
-        items.drain(..=pos);
-    }
+    let items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
+    let raw_limit = q.get("limit");
+    let limit = otc_limit(raw_limit)
+        .map_err(|()| bad(format!("Invalid limit {}: it must be an integer from 0 to 2000.", raw_limit.unwrap_or(""))))?;
+    let marker = q.get("marker").filter(|m| !m.is_empty());
+    // One more than a page tells whether another follows.
+    let page = MarkerPage { marker: marker.map(String::from), limit: Some(limit + 1), reverse: false };
+    let mut items = page_by_marker(items, &page, |i| i["id"].as_str().unwrap_or(""))
+        .map_err(|()| bad(format!("Invalid marker {}.", marker.unwrap_or(""))))?;
     let more = items.len() > limit;
     items.truncate(limit);
     let mut info = Map::new();
