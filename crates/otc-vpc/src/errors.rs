@@ -66,7 +66,6 @@ pub fn v1(f: Fault) -> ApiError {
             Dependency::SubnetHasPorts => {
                 ApiError::new(409, "VPC.0208", "The subnet cannot be deleted because it has private IP addresses that are being used.")
             }
-            Dependency::SubnetOnRouter => ApiError::new(409, "VPC.0209", "The subnet is being used by an ECS or a load balancer."),
             Dependency::SecurityGroupOnPort | Dependency::SecurityGroupReferenced => {
                 ApiError::new(409, "VPC.0602", "Security group is in use and cannot be deleted.")
             }
@@ -128,7 +127,7 @@ pub fn neutron(f: Fault) -> ApiError {
                 "NetworkInUse",
                 format!("Unable to complete operation on network {id}. There are one or more ports still in use on the network."),
             ),
-            Dependency::SubnetHasPorts | Dependency::SubnetOnRouter => e(
+            Dependency::SubnetHasPorts => e(
                 409,
                 "SubnetInUse",
                 format!("Unable to complete operation on subnet {id}: One or more ports have an IP allocation from this subnet."),

@@ -13,7 +13,9 @@ use model::quotas::Quotas;
 use model::{ModelResult, Net};
 use otc_core::{Clock, Ctx};
 use otc_store::Store;
+use parking_lot::Mutex;
 use serde::Deserialize;
+use std::collections::HashSet;
 
 /// Network settings: the public pool EIPs come from, how long creations
 /// stay transient, and quotas.
@@ -38,11 +40,15 @@ pub struct Vpc {
     store: Store,
     clock: Clock,
     cfg: VpcConfig,
+    /// Projects whose defaults are known to exist, so the request path
+    /// checks the store for them once per project and process, not on
+    /// every request. Only committed bootstraps are remembered.
+    bootstrapped: Mutex<HashSet<String>>,
 }
 
 impl Vpc {
     pub fn new(store: Store, clock: Clock, cfg: VpcConfig) -> Self {
-        Vpc { store, clock, cfg }
+        Vpc { store, clock, cfg, bootstrapped: Mutex::new(HashSet::new()) }
     }
 
     /// Runs `f` on the caller's project network in one transaction (the
@@ -58,15 +64,19 @@ impl Vpc {
         E: From<otc_store::StoreError> + From<model::Fault>,
     {
         let now = self.clock.now();
-        self.store.txn(|tx| {
+        let project = ctx.project().unwrap_or_default();
+        let known = self.bootstrapped.lock().contains(project);
+        let out = self.store.txn(|tx| {
             let region = ctx.region.as_deref().unwrap_or("eu-de");
-            let mut net = Net { tx, project: ctx.project().unwrap_or_default(), region, now, cfg: &self.cfg };
-            net.bootstrap()?;
+            let mut net = Net { tx, project, region, now, cfg: &self.cfg };
+            if !known {
+                net.bootstrap()?;
+            }
             f(&mut net)
-        })
-    }
-
-    pub fn config(&self) -> &VpcConfig {
-        &self.cfg
+        });
+        if out.is_ok() && !known {
+            self.bootstrapped.lock().insert(project.to_string());
+        }
+        out
     }
 }

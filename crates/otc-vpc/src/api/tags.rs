@@ -420,7 +420,7 @@ fn change_tags(net: &mut Net<'_>, kind: Kind, id: &str, f: impl FnOnce(&mut Vec<
             let mut e: Eip = net.get(EIP, Res::Eip, id)?;
             if f(&mut e.tags) {
                 check(&e.tags)?;
-                net.save_eip_tags(&e)?;
+                net.save_eip(&e)?;
             }
         }
     }

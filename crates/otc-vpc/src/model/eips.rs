@@ -174,7 +174,7 @@ impl Net<'_> {
         Ok(eip)
     }
 
-    fn save_eip(&mut self, eip: &Eip) -> ModelResult<()> {
+    pub fn save_eip(&mut self, eip: &Eip) -> ModelResult<()> {
         self.update(EIP, &eip.id, Some(&eip.bandwidth_id), eip)
     }
 
@@ -237,10 +237,6 @@ impl Net<'_> {
         eip.updated_at = self.now;
         self.save_eip(&eip)?;
         Ok(eip)
-    }
-
-    pub fn save_eip_tags(&mut self, eip: &Eip) -> ModelResult<()> {
-        self.save_eip(eip)
     }
 
     /// Releases an EIP. VPC v1 refuses while it is bound (`force` false);

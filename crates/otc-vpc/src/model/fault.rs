@@ -68,8 +68,6 @@ pub enum Dependency {
     PortHasEip,
     /// A port (private IP) is used by a device.
     PortInUse,
-    /// A subnet is still attached to a router.
-    SubnetOnRouter,
     /// A secondary CIDR still holds subnets.
     CidrHasSubnets,
 }

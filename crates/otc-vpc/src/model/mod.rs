@@ -52,8 +52,6 @@ pub const PROJECT_INIT: &str = "vpc.project";
 pub const EXTERNAL_NETWORK_NAME: &str = "admin_external_net";
 /// Neutron's device owners the model gives meaning to.
 pub const OWNER_ROUTER_INTERFACE: &str = "network:router_interface_distributed";
-pub const OWNER_ROUTER_GATEWAY: &str = "network:router_gateway";
-pub const OWNER_FLOATING_IP: &str = "network:floatingip";
 pub const OWNER_DHCP: &str = "network:dhcp";
 
 /// A VPC, which Neutron shows as a router.

@@ -92,11 +92,6 @@ impl Net<'_> {
         self.insert(IP_CLAIM, &claim_id(subnet_id, ip), Some(subnet_id), &c)
     }
 
-    /// How many addresses of a subnet are held.
-    pub fn claimed_count(&mut self, subnet_id: &str) -> ModelResult<usize> {
-        Ok(self.tx.list(&ListQuery { kind: IP_CLAIM, scope: Some(self.project), key: Some(subnet_id), ..Default::default() })?.len())
-    }
-
     /// Picks the lowest free address of the subnet's pools.
     fn next_free(&mut self, s: &Subnet) -> ModelResult<Ipv4Addr> {
         let net = parse_cidr(&s.cidr).expect("stored");
@@ -306,10 +301,5 @@ impl Net<'_> {
             return Err(Fault::InUse(Res::Port, id.to_string(), Dependency::PortInUse));
         }
         self.release_port(&p)
-    }
-
-    /// Detaches every port from a device (used when a device goes away).
-    pub fn ports_of_device(&mut self, device_id: &str) -> ModelResult<Vec<Port>> {
-        Ok(self.ports()?.into_iter().filter(|p| p.device_id == device_id).collect())
     }
 }
