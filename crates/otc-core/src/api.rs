@@ -81,8 +81,13 @@ pub struct CatalogEntry {
 
 /// A service the gateway serves.
 pub trait Service: Send + Sync {
-    /// Its hostname label and prefix (`iam`, `vpc`, `sfs-turbo`, ...).
+    /// Its name in reports (`iam`, `vpc`, `sfs-turbo`, `vpn-classic`, ...).
     fn name(&self) -> &'static str;
+    /// The hostname label and prefix it is reached under; several services
+    /// may share one (classic VPN is served on the VPC endpoint).
+    fn mount(&self) -> &'static str {
+        self.name()
+    }
     fn ops(self: Arc<Self>) -> Vec<Op>;
     fn catalog(&self) -> Vec<CatalogEntry> {
         Vec::new()

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_as::AsConfig;
+use otc_vpn::VpnConfig;
 use otc_compute::ComputeConfig;
 use otc_iam::IamConfig;
 use otc_vpc::VpcConfig;
@@ -85,6 +86,7 @@ pub struct FileConfig {
     pub network: Option<VpcConfig>,
     pub compute: Option<ComputeConfig>,
     pub autoscaling: Option<AsConfig>,
+    pub vpn: Option<VpnConfig>,
 }
 
 /// Everything resolved.
@@ -100,6 +102,7 @@ pub struct Config {
     pub network: VpcConfig,
     pub compute: ComputeConfig,
     pub autoscaling: AsConfig,
+    pub vpn: VpnConfig,
 }
 
 impl Default for Config {
@@ -116,6 +119,7 @@ impl Default for Config {
             network: VpcConfig::default(),
             compute: ComputeConfig::default(),
             autoscaling: AsConfig::default(),
+            vpn: VpnConfig::default(),
         }
     }
 }
@@ -145,6 +149,7 @@ impl Config {
             network: file.network.unwrap_or(d.network),
             compute: file.compute.unwrap_or(d.compute),
             autoscaling: file.autoscaling.unwrap_or(d.autoscaling),
+            vpn: file.vpn.unwrap_or(d.vpn),
         })
     }
 }

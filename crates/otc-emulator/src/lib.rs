@@ -13,6 +13,7 @@ use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
 use otc_store::Store;
 use otc_vpc::Vpc;
+use otc_vpn::{ClassicVpn, Vpn};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -77,11 +78,15 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     // Identity first: it owns the shared version-discovery roots.
     let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
     let compute = Arc::new(Compute::new(vpc.clone(), cfg.compute.clone()));
+    let vpn = Arc::new(Vpn::new(vpc.clone(), cfg.vpn.clone()));
+    let classic_vpn = Arc::new(ClassicVpn::new(vpc.clone(), cfg.vpn.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
         Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },
+        Mount { service: classic_vpn as Arc<dyn Service>, bad_body: otc_vpn::classic::bad_body },
+        Mount { service: vpn as Arc<dyn Service>, bad_body: otc_vpn::errors::bad_body },
         Mount { service: compute as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
         Mount { service: autoscaling as Arc<dyn Service>, bad_body: otc_as::errors::bad_body },
         Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },

@@ -44,6 +44,9 @@ struct Mounted {
 
 pub struct Gateway {
     services: Vec<Mounted>,
+    /// Per hostname label / prefix, the operations of every service
+    /// mounted there, in mount order.
+    hosts: Vec<(&'static str, RouteTable)>,
     /// Every service's operations in one table, for requests that name no
     /// service (the documented paths are served as-is on the one port).
     union: RouteTable,
@@ -62,17 +65,24 @@ impl Gateway {
     /// (identity owns `GET /` and `GET /v3`).
     pub fn new(mounts: Vec<Mount>, auth: Arc<dyn Authenticator>, settings: Settings) -> Self {
         let mut services = Vec::new();
+        let mut hosts: Vec<(&'static str, RouteTable)> = Vec::new();
         let mut union = RouteTable::default();
         for m in mounts {
             let name = m.service.name();
+            let mount = m.service.mount();
+            if !hosts.iter().any(|(h, _)| *h == mount) {
+                hosts.push((mount, RouteTable::default()));
+            }
+            let host = &mut hosts.iter_mut().find(|(h, _)| *h == mount).expect("just added").1;
             let mut table = RouteTable::default();
             for op in m.service.clone().ops() {
                 union.add(op.clone(), m.bad_body);
+                host.add(op.clone(), m.bad_body);
                 table.add(op, m.bad_body);
             }
             services.push(Mounted { name, table, service: m.service.clone() });
         }
-        Gateway { services, union, auth, settings }
+        Gateway { services, hosts, union, auth, settings }
     }
 
     pub fn service_names(&self) -> Vec<&'static str> {
@@ -221,15 +231,15 @@ impl Gateway {
         if let Some(host) = headers.get("host").and_then(|h| h.to_str().ok()) {
             let labels: Vec<&str> = host.split(':').next().unwrap_or("").split('.').collect();
             if labels.len() >= 3 {
-                if let Some(s) = self.services.iter().find(|s| s.name == labels[0]) {
-                    return (&s.table, path);
+                if let Some((_, table)) = self.hosts.iter().find(|(h, _)| *h == labels[0]) {
+                    return (table, path);
                 }
             }
         }
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-        if let Some(s) = self.services.iter().find(|s| s.name == first) {
+        if let Some((_, table)) = self.hosts.iter().find(|(h, _)| *h == first) {
             let rest = &path[1 + first.len()..];
-            return (&s.table, if rest.is_empty() { "/" } else { rest });
+            return (table, if rest.is_empty() { "/" } else { rest });
         }
         (&self.union, path)
     }

@@ -16,3 +16,6 @@ mod network_tags;
 mod network_v1;
 mod network_v3;
 mod platform;
+mod vpn_classic;
+mod vpn_connections;
+mod vpn_gateways;

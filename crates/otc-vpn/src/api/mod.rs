@@ -1,0 +1,3 @@
+//! The v5 facades: request reading and answer shaping over [`crate::model`].
+
+mod pending;
