@@ -61,7 +61,7 @@ pub fn v1(f: Fault) -> ApiError {
         Fault::IpInUse { .. } => ApiError::new(409, "VPC.0701", "The IP address is in use."),
         Fault::IpNotInSubnet { .. } => ApiError::new(400, "VPC.0705", "Invalid IP address for the specified subnet."),
         Fault::NoMoreIps(n) => ApiError::new(409, "VPC.0703", format!("No more IP addresses available on network {n}.")),
-        Fault::InUse(_, _, why) => match why {
+        Fault::InUse(res, _, why) => match why {
             Dependency::VpcHasSubnets => ApiError::new(409, "VPC.0104", "Router contains subnets, please delete subnet first."),
             Dependency::SubnetHasPorts => {
                 ApiError::new(409, "VPC.0208", "The subnet cannot be deleted because it has private IP addresses that are being used.")
@@ -75,6 +75,13 @@ pub fn v1(f: Fault) -> ApiError {
             Dependency::PortHasEip => ApiError::new(409, "VPC.0511", "The port has already been bound with an EIP."),
             Dependency::PortInUse => ApiError::new(409, "VPC.0707", "Private IP address is in use."),
             Dependency::CidrHasSubnets => ApiError::new(409, "VPC.9914", "The secondary CIDR block still contains subnets."),
+            // The codes of the resource's own "in use" refusals.
+            Dependency::Held => match res {
+                Res::Vpc => {
+                    ApiError::new(409, "VPC.0104", "The VPC is used by another service (such as a VPN service); delete that first.")
+                }
+                _ => ApiError::new(409, "VPC.0208", "The subnet is used by another service (such as a VPN service); delete that first."),
+            },
         },
         Fault::DuplicateRule(id) => ApiError::new(409, "VPC.0601", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(_) => ApiError::new(400, "VPC.0201", "The external network cannot be used here."),
@@ -153,6 +160,10 @@ pub fn neutron(f: Fault) -> ApiError {
                 format!("Port {id} cannot be deleted directly via the port API: has device owner network:router_interface_distributed."),
             ),
             Dependency::CidrHasSubnets => e(409, "Conflict", format!("A CIDR block of router {id} still has subnets.")),
+            Dependency::Held => {
+                let class = res.neutron_class();
+                e(409, &format!("{class}InUse"), format!("{class} {id} is in use by another service (such as a VPN service)."))
+            }
         },
         Fault::DuplicateRule(id) => e(409, "SecurityGroupRuleExists", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(id) => e(403, "PolicyNotAuthorized", format!("Tenants are not allowed to change external network {id}.")),

@@ -70,6 +70,12 @@ fn neutron_bad(msg: String) -> ApiError {
 
 /// A Neutron list answer: filtered, sorted, paginated, projected.
 pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> ApiResult<Value> {
+    neutron_list_at(input, collection, &format!("/v2.0/{}", collection.replace('_', "-")), items)
+}
+
+/// [`neutron_list`] of a collection served at `path` (links point there):
+/// extensions such as VPNaaS live below `/v2.0/vpn/`.
+pub fn neutron_list_at(input: &Input<'_>, collection: &str, path: &str, items: Vec<Value>) -> ApiResult<Value> {
     let q = input.query;
     let mut items: Vec<Value> = items.into_iter().filter(|i| neutron_matches(i, q)).collect();
     let sort_key = q.get("sort_key").unwrap_or("id").to_string();
@@ -104,7 +110,7 @@ pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> A
     }
     let mut links = Vec::new();
     if limit.is_some() || q.has("marker") {
-        let base = format!("{}/v2.0/{}", input.base_url, collection.replace('_', "-"));
+        let base = format!("{}{path}", input.base_url);
         let keep: Vec<(String, String)> = q.0.iter().filter(|(k, _)| k != "marker" && k != "page_reverse").cloned().collect();
         let href = |marker: &str, rev: bool| {
             let mut s = form_query(&keep);

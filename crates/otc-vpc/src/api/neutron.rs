@@ -255,6 +255,12 @@ impl Vpc {
         .map(
             |(alias, name)| json!({"alias": alias, "name": name, "description": name, "links": [], "updated": "2013-01-01T00:00:00-00:00"}),
         )
+        .chain([
+            // Classic VPN (the otc-vpn crate) is served on this endpoint;
+            // openstacksdk checks for `vpnaas` before using it.
+            json!({"alias": "vpnaas", "name": "VPN service", "description": "Extension for VPN service", "links": [], "updated": "2013-05-29T10:00:00-00:00"}),
+            json!({"alias": "vpn-endpoint-groups", "name": "VPN Endpoint Groups", "description": "VPN endpoint groups support", "links": [], "updated": "2015-08-04T10:00:00-00:00"}),
+        ])
         .collect()
     }
 

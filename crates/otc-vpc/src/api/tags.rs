@@ -95,19 +95,14 @@ impl Kind {
         }
     }
 
-    /// Key and value lengths of a stored tag, and the per-resource cap.
-    fn rules(self) -> TagRules {
+    fn spec(self) -> TagSpec {
         match self {
-            Kind::Eip => TagRules { max_key_len: 36, max_value_len: 43, max_tags: MAX_TAGS },
-            Kind::Vpc | Kind::Subnet => TagRules { max_key_len: 128, max_value_len: 255, max_tags: MAX_TAGS },
-        }
-    }
-
-    /// The longest tag key a `resource_instances` query accepts.
-    fn filter_key_len(self) -> usize {
-        match self {
-            Kind::Eip => 127,
-            Kind::Vpc | Kind::Subnet => 128,
+            Kind::Eip => {
+                TagSpec { rules: TagRules { max_key_len: 36, max_value_len: 43, max_tags: MAX_TAGS }, at_sign: true, filter_key_len: 127 }
+            }
+            Kind::Vpc | Kind::Subnet => {
+                TagSpec { rules: TagRules { max_key_len: 128, max_value_len: 255, max_tags: MAX_TAGS }, at_sign: true, filter_key_len: 128 }
+            }
         }
     }
 
@@ -118,6 +113,19 @@ impl Kind {
             Kind::Eip => Res::Eip,
         }
     }
+}
+
+/// What differs between the resource types that use these tag APIs (the
+/// three VPC ones here, and other services' resources served in the same
+/// style, such as classic VPN connections).
+#[derive(Debug, Clone, Copy)]
+pub struct TagSpec {
+    /// Key and value lengths of a stored tag, and the per-resource cap.
+    pub rules: TagRules,
+    /// Whether `@` is allowed in keys and values.
+    pub at_sign: bool,
+    /// The longest tag key a `resource_instances` query accepts.
+    pub filter_key_len: usize,
 }
 
 // --- errors ----------------------------------------------------------------
@@ -138,6 +146,19 @@ fn too_many() -> String {
     format!("number of tags exceeds max num of {MAX_TAGS}.")
 }
 
+/// Refuses a resource's tags beyond the cap.
+pub fn check_cap(spec: &TagSpec, tags: &[Tag]) -> ApiResult<()> {
+    if tags.len() > spec.rules.max_tags {
+        return Err(e1801(format!("number of tags exceeds max num of {}.", spec.rules.max_tags)));
+    }
+    Ok(())
+}
+
+/// A missing tagged resource: 404 `VPC.2204` "Query <what> by id fail.".
+pub fn not_found(what: &str) -> ApiError {
+    ApiError::new(404, "VPC.2204", format!("Query {what} by id fail."))
+}
+
 fn request_invalid() -> ApiError {
     e1801("ResourceInstancesReq is null or invalid.")
 }
@@ -152,7 +173,7 @@ fn fault(f: Fault) -> ApiError {
                 Res::Eip => "publicip",
                 _ => "subnet",
             };
-            ApiError::new(404, "VPC.2204", format!("Query {what} by id fail."))
+            not_found(what)
         }
         Fault::Invalid(_, msg) => e1801(msg),
         other => crate::errors::v1(other),
@@ -162,7 +183,7 @@ fn fault(f: Fault) -> ApiError {
 // --- request reading -------------------------------------------------------
 
 /// The request body as a JSON object; anything else is "Invalid input.".
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
+pub fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     match serde_json::from_slice::<Value>(input.body) {
         Ok(Value::Object(o)) => Ok(o),
         _ => Err(invalid_input()),
@@ -171,26 +192,38 @@ fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
 
 /// The resource id of the path; ids are UUIDs ("resource id is invalid.").
 fn resource_id(kind: Kind, input: &Input<'_>) -> ApiResult<String> {
-    let id = input.param(kind.id_param());
+    check_resource_id(input.param(kind.id_param()))
+}
+
+/// A tagged resource's id must be a UUID ("resource id is invalid.").
+pub fn check_resource_id(id: &str) -> ApiResult<String> {
     if uuid::Uuid::try_parse(id).is_err() {
         return Err(e1801("resource id is invalid."));
     }
     Ok(id.to_string())
 }
 
-fn allowed_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '-' | '_' | '@')
+fn allowed_char(spec: &TagSpec, c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_') || (spec.at_sign && c == '@')
+}
+
+fn charset_text(spec: &TagSpec) -> &'static str {
+    if spec.at_sign {
+        "letters, digits, hyphens (-), underscores (_) and at signs (@)"
+    } else {
+        "letters, digits, hyphens (-) and underscores (_)"
+    }
 }
 
 /// One `{"key", "value"}` of a request. `strict` (adding tags) checks the
 /// value and the character set; deleting needs only a non-blank key.
-fn read_tag(kind: Kind, v: &Value, strict: bool) -> ApiResult<Tag> {
+fn read_tag(spec: &TagSpec, v: &Value, strict: bool) -> ApiResult<Tag> {
     let obj = match v {
         Value::Null => return Err(e1801("Tag can not be null.")),
         Value::Object(o) => o,
         _ => return Err(invalid_input()),
     };
-    let rules = kind.rules();
+    let rules = spec.rules;
     let key = match obj.get("key") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
@@ -212,27 +245,23 @@ fn read_tag(kind: Kind, v: &Value, strict: bool) -> ApiResult<Tag> {
     if value.chars().count() > rules.max_value_len {
         return Err(length_invalid(rules.max_key_len, rules.max_value_len));
     }
-    if !key.chars().all(allowed_char) {
-        return Err(e1801(format!(
-            "Tag key {key} is invalid. It may contain only letters, digits, hyphens (-), underscores (_) and at signs (@)."
-        )));
+    if !key.chars().all(|c| allowed_char(spec, c)) {
+        return Err(e1801(format!("Tag key {key} is invalid. It may contain only {}.", charset_text(spec))));
     }
-    if !value.chars().all(allowed_char) {
-        return Err(e1801(format!(
-            "Tag value {value} is invalid. It may contain only letters, digits, hyphens (-), underscores (_) and at signs (@)."
-        )));
+    if !value.chars().all(|c| allowed_char(spec, c)) {
+        return Err(e1801(format!("Tag value {value} is invalid. It may contain only {}.", charset_text(spec))));
     }
     Ok(Tag { key, value })
 }
 
 /// The `tags` list of a batch request.
-fn read_tags(kind: Kind, body: &Map<String, Value>, strict: bool) -> ApiResult<Vec<Tag>> {
+fn read_tags(spec: &TagSpec, body: &Map<String, Value>, strict: bool) -> ApiResult<Vec<Tag>> {
     let list = match body.get("tags") {
         None | Some(Value::Null) => return Err(e1801("Tag can not be null.")),
         Some(Value::Array(a)) => a,
         Some(_) => return Err(invalid_input()),
     };
-    let tags = list.iter().map(|v| read_tag(kind, v, strict)).collect::<ApiResult<Vec<_>>>()?;
+    let tags = list.iter().map(|v| read_tag(spec, v, strict)).collect::<ApiResult<Vec<_>>>()?;
     if strict {
         let mut seen = HashSet::new();
         if !tags.iter().all(|t| seen.insert(t.key.as_str())) {
@@ -260,7 +289,7 @@ struct TagFilter {
 }
 
 /// A parsed `resource_instances` request.
-struct Query {
+pub struct TagQuery {
     count: bool,
     tags: Vec<TagFilter>,
     names: Vec<String>,
@@ -268,7 +297,7 @@ struct Query {
     offset: usize,
 }
 
-fn read_query(kind: Kind, body: &Map<String, Value>) -> ApiResult<Query> {
+fn read_query(spec: &TagSpec, body: &Map<String, Value>) -> ApiResult<TagQuery> {
     let count = match body.get("action").and_then(Value::as_str) {
         Some("filter") => false,
         Some("count") => true,
@@ -293,8 +322,8 @@ fn read_query(kind: Kind, body: &Map<String, Value>) -> ApiResult<Query> {
                     Some(Value::String(s)) => s.clone(),
                     Some(_) => return Err(request_invalid()),
                 };
-                if key.trim().is_empty() || key.chars().count() > kind.filter_key_len() {
-                    return Err(length_invalid(kind.filter_key_len(), MAX_FILTER_VALUE_LEN));
+                if key.trim().is_empty() || key.chars().count() > spec.filter_key_len {
+                    return Err(length_invalid(spec.filter_key_len, MAX_FILTER_VALUE_LEN));
                 }
                 let values = match obj.get("values") {
                     None | Some(Value::Null) => return Err(e1801("Tag value can not be null.")),
@@ -313,7 +342,7 @@ fn read_query(kind: Kind, body: &Map<String, Value>) -> ApiResult<Query> {
                         _ => return Err(request_invalid()),
                     };
                     if s.chars().count() > MAX_FILTER_VALUE_LEN {
-                        return Err(length_invalid(kind.filter_key_len(), MAX_FILTER_VALUE_LEN));
+                        return Err(length_invalid(spec.filter_key_len, MAX_FILTER_VALUE_LEN));
                     }
                     if !seen.insert(s.clone()) {
                         return Err(e1801("Value of tags in resourceInstancesReq is duplicate."));
@@ -370,16 +399,16 @@ fn read_query(kind: Kind, body: &Map<String, Value>) -> ApiResult<Query> {
             _ => return Err(e1801("Offset in resourceInstancesReq is invalid.")),
         }
     }
-    Ok(Query { count, tags, names, limit, offset })
+    Ok(TagQuery { count, tags, names, limit, offset })
 }
 
 // --- the model side --------------------------------------------------------
 
 /// A tagged resource as these APIs show it.
-struct Tagged {
-    id: String,
-    name: String,
-    tags: Vec<Tag>,
+pub struct Tagged {
+    pub id: String,
+    pub name: String,
+    pub tags: Vec<Tag>,
 }
 
 /// The tags of one resource of this project.
@@ -395,7 +424,7 @@ fn tags_of(net: &mut Net<'_>, kind: Kind, id: &str) -> ModelResult<Vec<Tag>> {
 /// changed; more than the per-resource cap is refused.
 fn change_tags(net: &mut Net<'_>, kind: Kind, id: &str, f: impl FnOnce(&mut Vec<Tag>) -> bool) -> ModelResult<()> {
     let check = |tags: &Vec<Tag>| {
-        if tags.len() > kind.rules().max_tags {
+        if tags.len() > kind.spec().rules.max_tags {
             return Err(Fault::Invalid(kind.res(), too_many()));
         }
         Ok(())
@@ -438,11 +467,12 @@ fn all_tagged(net: &mut Net<'_>, kind: Kind) -> ModelResult<Vec<Tagged>> {
     })
 }
 
-fn tag_list(tags: &[Tag]) -> Value {
+/// `[{"key", "value"}...]`.
+pub fn tag_list(tags: &[Tag]) -> Value {
     Value::Array(tags.iter().map(|t| json!({"key": t.key, "value": t.value})).collect())
 }
 
-impl Query {
+impl TagQuery {
     fn matches(&self, r: &Tagged) -> bool {
         self.names.iter().all(|n| r.name.contains(n.as_str()))
             && self.tags.iter().all(|f| r.tags.iter().any(|t| t.key == f.key && (f.values.is_empty() || f.values.contains(&t.value))))
@@ -455,11 +485,7 @@ impl Vpc {
     /// POST .../{id}/tags: adds one tag (an existing key gets the new value).
     fn tag_create(&self, kind: Kind, input: &Input<'_>) -> ApiResult<Reply> {
         let id = resource_id(kind, input)?;
-        let body = body(input)?;
-        let tag = match body.get("tag") {
-            None | Some(Value::Null) => return Err(e1801("Tag can not be null.")),
-            Some(v) => read_tag(kind, v, true)?,
-        };
+        let tag = read_one(&kind.spec(), input)?;
         self.call(input, fault, |net| {
             change_tags(net, kind, &id, |tags| {
                 merge(tags, vec![tag]);
@@ -494,63 +520,107 @@ impl Vpc {
     /// POST .../{id}/tags/action: batch create or delete.
     fn tag_action(&self, kind: Kind, input: &Input<'_>) -> ApiResult<Reply> {
         let id = resource_id(kind, input)?;
-        let body = body(input)?;
-        let create = match body.get("action").and_then(Value::as_str) {
-            Some("create") => true,
-            Some("delete") => false,
-            _ => return Err(e1801("action is invalid.")),
-        };
-        let given = read_tags(kind, &body, create)?;
-        self.call(input, fault, |net| {
-            change_tags(net, kind, &id, |tags| {
-                if create {
-                    merge(tags, given);
-                    true
-                } else {
-                    let before = tags.len();
-                    tags.retain(|t| !given.iter().any(|g| g.key == t.key));
-                    tags.len() != before
-                }
-            })
-        })?;
+        let action = read_action(&kind.spec(), input)?;
+        self.call(input, fault, |net| change_tags(net, kind, &id, |tags| action.apply(tags)))?;
         Ok(Reply::empty(204))
     }
 
     /// GET .../{R}/tags: every key used in the project with its values.
     fn tag_project(&self, kind: Kind, input: &Input<'_>) -> ApiResult<Reply> {
         let all = self.call(input, fault, |net| all_tagged(net, kind))?;
-        let mut keys: Vec<(String, Vec<String>)> = Vec::new();
-        for t in all.into_iter().flat_map(|r| r.tags) {
-            match keys.iter_mut().find(|(k, _)| *k == t.key) {
-                Some((_, values)) => {
-                    if !values.contains(&t.value) {
-                        values.push(t.value);
-                    }
-                }
-                None => keys.push((t.key, vec![t.value])),
-            }
-        }
-        let tags: Vec<Value> = keys.into_iter().map(|(k, v)| json!({"key": k, "values": v})).collect();
-        Reply::json(200, &json!({"tags": tags}))
+        Reply::json(200, &project_tags(all))
     }
 
     /// POST .../{R}/resource_instances/action: filter (a page and the
     /// total) or count.
     fn tag_instances(&self, kind: Kind, input: &Input<'_>) -> ApiResult<Reply> {
-        let body = body(input).map_err(|_| request_invalid())?;
-        let q = read_query(kind, &body)?;
-        let found: Vec<Tagged> = self.call(input, fault, |net| all_tagged(net, kind))?.into_iter().filter(|r| q.matches(r)).collect();
+        let q = read_instances_query(&kind.spec(), input)?;
+        let all = self.call(input, fault, |net| all_tagged(net, kind))?;
+        Reply::json(200, &q.answer(all))
+    }
+}
+
+// --- the shared request/answer layer ---------------------------------------
+
+/// `POST .../{id}/tags`: the one `{"tag": {...}}` to add.
+pub fn read_one(spec: &TagSpec, input: &Input<'_>) -> ApiResult<Tag> {
+    match body(input)?.get("tag") {
+        None | Some(Value::Null) => Err(e1801("Tag can not be null.")),
+        Some(v) => read_tag(spec, v, true),
+    }
+}
+
+/// A batch `tags/action` request.
+pub struct TagAction {
+    create: bool,
+    tags: Vec<Tag>,
+}
+
+impl TagAction {
+    /// Applies the batch to a resource's tags; says whether they changed.
+    /// (The cap is the caller's to check afterwards.)
+    pub fn apply(self, tags: &mut Vec<Tag>) -> bool {
+        if self.create {
+            merge(tags, self.tags);
+            true
+        } else {
+            let before = tags.len();
+            tags.retain(|t| !self.tags.iter().any(|g| g.key == t.key));
+            tags.len() != before
+        }
+    }
+}
+
+/// `POST .../{id}/tags/action`.
+pub fn read_action(spec: &TagSpec, input: &Input<'_>) -> ApiResult<TagAction> {
+    let body = body(input)?;
+    let create = match body.get("action").and_then(Value::as_str) {
+        Some("create") => true,
+        Some("delete") => false,
+        _ => return Err(e1801("action is invalid.")),
+    };
+    Ok(TagAction { create, tags: read_tags(spec, &body, create)? })
+}
+
+/// `GET .../tags` of a project: every key in use with its distinct values.
+pub fn project_tags(all: Vec<Tagged>) -> Value {
+    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+    for t in all.into_iter().flat_map(|r| r.tags) {
+        match keys.iter_mut().find(|(k, _)| *k == t.key) {
+            Some((_, values)) => {
+                if !values.contains(&t.value) {
+                    values.push(t.value);
+                }
+            }
+            None => keys.push((t.key, vec![t.value])),
+        }
+    }
+    let tags: Vec<Value> = keys.into_iter().map(|(k, v)| json!({"key": k, "values": v})).collect();
+    json!({"tags": tags})
+}
+
+/// `POST .../resource_instances/action`.
+pub fn read_instances_query(spec: &TagSpec, input: &Input<'_>) -> ApiResult<TagQuery> {
+    let body = body(input).map_err(|_| request_invalid())?;
+    read_query(spec, &body)
+}
+
+impl TagQuery {
+    /// The answer over every resource of the type in the project (in
+    /// creation order): a page and the total, or the count.
+    pub fn answer(&self, all: Vec<Tagged>) -> Value {
+        let found: Vec<Tagged> = all.into_iter().filter(|r| self.matches(r)).collect();
         let total = found.len();
-        if q.count {
-            return Reply::json(200, &json!({"total_count": total}));
+        if self.count {
+            return json!({"total_count": total});
         }
         let resources: Vec<Value> = found
             .into_iter()
-            .skip(q.offset)
-            .take(q.limit)
+            .skip(self.offset)
+            .take(self.limit)
             .map(|r| json!({"resource_id": r.id, "resource_detail": null, "tags": tag_list(&r.tags), "resource_name": r.name}))
             .collect();
-        Reply::json(200, &json!({"resources": resources, "total_count": total}))
+        json!({"resources": resources, "total_count": total})
     }
 }
 
@@ -597,22 +667,24 @@ mod tests {
     #[test]
     fn tag_rules_per_resource() {
         let t = |k: &str, v: &str| json!({"key": k, "value": v});
-        assert!(read_tag(Kind::Eip, &t("env@x", "a-b_c"), true).is_ok());
-        assert_eq!(read_tag(Kind::Eip, &t(&"k".repeat(37), ""), true).unwrap_err().code, "VPC.1801");
-        assert!(read_tag(Kind::Vpc, &t(&"k".repeat(128), &"v".repeat(255)), true).is_ok());
-        assert!(read_tag(Kind::Vpc, &t(&"k".repeat(129), ""), true).is_err());
-        assert!(read_tag(Kind::Subnet, &t("a b", ""), true).is_err());
-        assert!(read_tag(Kind::Subnet, &t("a b", ""), false).is_ok());
-        assert!(read_tag(Kind::Subnet, &t(" ", ""), false).is_err());
-        assert!(read_tag(Kind::Subnet, &json!({"key": "k", "value": null}), true).is_err());
-        assert_eq!(read_tag(Kind::Subnet, &json!({"key": "k"}), true).unwrap().value, "");
-        assert!(read_tag(Kind::Subnet, &Value::Null, true).is_err());
-        assert!(read_tag(Kind::Subnet, &json!(3), true).is_err());
+        let (eip, vpc) = (&Kind::Eip.spec(), &Kind::Vpc.spec());
+        let sub = vpc;
+        assert!(read_tag(eip, &t("env@x", "a-b_c"), true).is_ok());
+        assert_eq!(read_tag(eip, &t(&"k".repeat(37), ""), true).unwrap_err().code, "VPC.1801");
+        assert!(read_tag(vpc, &t(&"k".repeat(128), &"v".repeat(255)), true).is_ok());
+        assert!(read_tag(vpc, &t(&"k".repeat(129), ""), true).is_err());
+        assert!(read_tag(sub, &t("a b", ""), true).is_err());
+        assert!(read_tag(sub, &t("a b", ""), false).is_ok());
+        assert!(read_tag(sub, &t(" ", ""), false).is_err());
+        assert!(read_tag(sub, &json!({"key": "k", "value": null}), true).is_err());
+        assert_eq!(read_tag(sub, &json!({"key": "k"}), true).unwrap().value, "");
+        assert!(read_tag(sub, &Value::Null, true).is_err());
+        assert!(read_tag(sub, &json!(3), true).is_err());
     }
 
     #[test]
     fn query_parsing() {
-        let q = |v: Value| read_query(Kind::Vpc, v.as_object().unwrap());
+        let q = |v: Value| read_query(&Kind::Vpc.spec(), v.as_object().unwrap());
         assert!(q(json!({"action": "filter", "limit": "100", "offset": "0"})).is_ok());
         assert!(q(json!({"action": "list"})).is_err());
         assert!(q(json!({"action": "filter", "limit": 0})).is_err());

@@ -34,6 +34,7 @@ impl Default for BandwidthChoice {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PublicClaim {
+    /// The EIP, or the other object (a VPN service) owning the address.
     eip_id: String,
     project_id: String,
 }
@@ -99,6 +100,25 @@ impl Net<'_> {
         let claim = PublicClaim { eip_id: eip_id.to_string(), project_id: self.project.to_string() };
         self.tx.insert_doc(PUBLIC_IP_CLAIM, &ip, PUBLIC_SCOPE, None, &claim)?;
         Ok(ip)
+    }
+
+    /// Claims a public address for an object that is not an EIP (a
+    /// classic VPN service's gateway address): `wanted` if given and free,
+    /// else any free one. No EIP can get it until it is released; it does
+    /// not count against the EIP quota.
+    pub fn claim_public_address(&mut self, wanted: Option<&str>, owner_id: &str) -> ModelResult<String> {
+        self.claim_public(wanted, owner_id)
+    }
+
+    /// Gives back an address claimed with [`Net::claim_public_address`];
+    /// another project's claim is left alone.
+    pub fn release_public_address(&mut self, addr: &str) -> ModelResult<()> {
+        if let Some(c) = self.tx.get_doc::<PublicClaim>(PUBLIC_IP_CLAIM, addr)? {
+            if c.project_id == self.project {
+                self.tx.delete(PUBLIC_IP_CLAIM, addr)?;
+            }
+        }
+        Ok(())
     }
 
     fn new_bandwidth(&mut self, name: &str, size: u32, share_type: &str, charge_mode: &str, ep: &str) -> ModelResult<Bandwidth> {

@@ -70,6 +70,8 @@ pub enum Dependency {
     PortInUse,
     /// A secondary CIDR still holds subnets.
     CidrHasSubnets,
+    /// Another service's object needs the resource ([`super::holds`]).
+    Held,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -222,6 +222,7 @@ impl Net<'_> {
 
     pub fn delete_router(&mut self, id: &str) -> ModelResult<()> {
         self.router(id)?;
+        self.check_unheld(Res::Vpc, id)?;
         if !self.keyed::<Network>(NETWORK, id)?.is_empty() {
             return Err(Fault::InUse(Res::Vpc, id.to_string(), Dependency::VpcHasSubnets));
         }
@@ -283,6 +284,10 @@ impl Net<'_> {
                 .ok_or_else(|| Fault::NotFound(Res::Subnet, format!("Router {router_id} has no interface on subnet {sid}")))?,
             (None, None) => return Err(Fault::Invalid(Res::Vpc, "Either subnet_id or port_id must be specified".into())),
         };
+        // A held subnet must stay on its router (a VPN service's subnet).
+        for f in &port.fixed_ips {
+            self.check_unheld(Res::Subnet, &f.subnet_id)?;
+        }
         self.release_port(&port)?;
         if let Some(mut network) = self.find::<Network>(NETWORK, &port.network_id)? {
             network.vpc_id = None;

@@ -164,6 +164,10 @@ impl Net<'_> {
             return Err(Fault::ExternalNetwork(id.to_string()));
         }
         let n = self.network(id)?;
+        self.check_unheld(Res::Network, id)?;
+        for s in self.network_subnets(id)? {
+            self.check_unheld(Res::Subnet, &s.id)?;
+        }
         if !self.user_ports(id, None)?.is_empty() {
             return Err(Fault::InUse(Res::Network, id.to_string(), Dependency::SubnetHasPorts));
         }
@@ -301,6 +305,7 @@ impl Net<'_> {
     /// included) holds an address from it.
     pub fn delete_subnet(&mut self, id: &str) -> ModelResult<()> {
         let s = self.subnet(id)?;
+        self.check_unheld(Res::Subnet, id)?;
         if !self.user_ports(&s.network_id, Some(id))?.is_empty() {
             return Err(Fault::InUse(Res::Subnet, id.to_string(), Dependency::SubnetHasPorts));
         }
@@ -382,6 +387,8 @@ impl Net<'_> {
         if v.network.vpc_id.as_deref() != Some(vpc_id) {
             return Err(Fault::SubnetNotInVpc(network_id.to_string()));
         }
+        self.check_unheld(Res::Subnet, network_id)?;
+        self.check_unheld(Res::Subnet, &v.subnet.id)?;
         let busy = self.user_ports(network_id, None)?.into_iter().any(|p| p.device_owner != OWNER_ROUTER_INTERFACE);
         if busy {
             return Err(Fault::InUse(Res::Subnet, network_id.to_string(), Dependency::SubnetHasPorts));
