@@ -28,11 +28,7 @@ const CODES: &[(&str, u16, &str)] = &[
     ("VPN.0111", 400, "Private IP %s is occupied"),
     ("VPN.0112", 400, "EIP %s has been bound to an instance."),
     ("VPN.0203", 400, "Invalid IP address."),
-    (
-        "VPN.0204",
-        400,
-        "Class D(multicast address), class E(reserved address), and loopback address(starting with 127) are not supported.",
-    ),
+    ("VPN.0204", 400, "Class D(multicast address), class E(reserved address), and loopback address(starting with 127) are not supported."),
     ("VPN.0285", 400, "Subnet %s only has %s IP available, but %s is required"),
     ("VPN.0304", 400, "Query connection log is only supported for newer VPN gateway."),
     ("VPN.0306", 400, "The connection is being updated, please try again later."),
