@@ -3,10 +3,10 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_as::AsConfig;
-use otc_vpn::VpnConfig;
 use otc_compute::ComputeConfig;
 use otc_iam::IamConfig;
 use otc_vpc::VpcConfig;
+use otc_vpn::VpnConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;

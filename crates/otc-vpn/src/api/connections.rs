@@ -6,7 +6,8 @@
 //! and `route_mode` on single create and GET; `policy_rules: []` for
 //! non-policy connections only in batch answers; `psk` never.
 
-use super::customer_gateways::{read_tags, tags_json};
+use super::body_tags;
+use super::customer_gateways::tags_json;
 use crate::errors::invalid;
 use crate::model::connections::{ConnChange, ConnSpec, ConnectionView, DpdPatch, IkePatch, IpsecPatch};
 use crate::model::{Connection, PolicyRule};
@@ -114,7 +115,7 @@ fn read_spec(o: &Obj) -> ApiResult<ConnSpec> {
         ikepolicy: read_ike(o)?,
         ipsecpolicy: read_ipsec(o)?,
         ha_role: opt_text(o, "ha_role")?,
-        tags: read_tags(o)?,
+        tags: body_tags(o)?,
     })
 }
 

@@ -1,5 +1,5 @@
 //! `/v5/{project_id}/customer-gateways`: create, list, show, rename and
-//! delete customer gateways; and the resource tags every v5 body carries.
+//! delete customer gateways.
 
 use crate::errors::invalid;
 use crate::model::customer_gateways::CgwSpec;
@@ -10,48 +10,9 @@ use otc_core::api::{Input, Reply};
 use otc_core::tags::Tag;
 use otc_core::ApiResult;
 use serde_json::{json, Value};
-use std::collections::HashSet;
 
 /// Customer gateways per page: 0-200, default 200.
 const MAX_LIMIT: usize = 200;
-const MAX_TAGS: usize = 20;
-
-/// A tag key or value: letters (accented ones too), digits, space and
-/// `_ . : = + - @`.
-fn tag_text_ok(s: &str) -> bool {
-    s.chars().all(|c| c.is_alphanumeric() || " _.:=+-@".contains(c))
-}
-
-fn read_tag(v: &Value) -> ApiResult<Tag> {
-    let o = v.as_object().ok_or_else(|| invalid("tags must be an array of objects"))?;
-    let key = opt_str(o, "key")?.unwrap_or_default();
-    let value = opt_str(o, "value")?.unwrap_or_default();
-    if !(1..=128).contains(&key.chars().count()) || !tag_text_ok(&key) {
-        return Err(invalid(format!("tag key {key} is invalid")));
-    }
-    if value.chars().count() > 255 || !tag_text_ok(&value) {
-        return Err(invalid(format!("tag value {value} is invalid")));
-    }
-    Ok(Tag { key, value })
-}
-
-/// The `tags` member of a creation body: at most 20, keys unique.
-pub(super) fn read_tags(o: &Obj) -> ApiResult<Vec<Tag>> {
-    let list = match o.get("tags") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(invalid("tags must be an array")),
-    };
-    if list.len() > MAX_TAGS {
-        return Err(invalid(format!("at most {MAX_TAGS} tags are allowed")));
-    }
-    let tags = list.iter().map(read_tag).collect::<ApiResult<Vec<Tag>>>()?;
-    let mut keys = HashSet::new();
-    if let Some(t) = tags.iter().find(|t| !keys.insert(t.key.as_str())) {
-        return Err(invalid(format!("tag key {} is duplicated", t.key)));
-    }
-    Ok(tags)
-}
 
 pub(super) fn tags_json(tags: &[Tag]) -> Value {
     Value::Array(tags.iter().map(|t| json!({"key": t.key, "value": t.value})).collect())
@@ -92,7 +53,7 @@ fn read_spec(o: &Obj) -> ApiResult<CgwSpec> {
         id_type: opt_text(o, "id_type")?.unwrap_or_else(|| "ip".into()),
         id_value: opt_str(o, "id_value")?.ok_or_else(|| invalid("id_value is mandatory"))?,
         bgp_asn: opt_int(o, "bgp_asn")?,
-        tags: read_tags(o)?,
+        tags: super::body_tags(o)?,
     })
 }
 

@@ -2,5 +2,8 @@
 
 mod connections;
 mod customer_gateways;
+mod gateways;
 mod monitors;
-mod pending;
+mod tags;
+
+pub use gateways::body_tags;

@@ -324,11 +324,6 @@ impl Vpns<'_, '_> {
         Ok(self.settled(c))
     }
 
-    /// The gateway's connections (as stored).
-    pub fn gateway_connections(&mut self, vgw_id: &str) -> VpnResult<Vec<Connection>> {
-        Ok(self.net.keyed(CONNECTION, vgw_id)?)
-    }
-
     /// The address of the gateway side a connection uses: the EIP's
     /// address for a public gateway, the private address itself otherwise.
     pub fn gateway_address(&mut self, vgw_ip: &str) -> VpnResult<String> {
@@ -392,7 +387,7 @@ impl Vpns<'_, '_> {
     /// At most one connection per gateway address and customer gateway.
     fn check_unique_pair(&mut self, vgw_id: &str, vgw_ip: &str, cgw_id: &str, except: Option<&str>) -> VpnResult<()> {
         let clash = self
-            .gateway_connections(vgw_id)?
+            .connections_of(vgw_id)?
             .into_iter()
             .any(|c| c.vgw_ip == vgw_ip && c.cgw_id == cgw_id && Some(c.id.as_str()) != except);
         if clash {
@@ -404,7 +399,7 @@ impl Vpns<'_, '_> {
     /// The gateway's capacity and the project's quota.
     fn check_capacity(&mut self, gw: &Gateway) -> VpnResult<()> {
         let capacity = connection_capacity(gw);
-        if self.gateway_connections(&gw.id)?.len() >= capacity {
+        if self.connections_of(&gw.id)?.len() >= capacity {
             return Err(invalid(format!("VPN gateway {} already has its maximum of {capacity} connections", gw.id)).into());
         }
         let quota = self.cfg.quotas.vpn_connection;
@@ -455,7 +450,7 @@ impl Vpns<'_, '_> {
         peer: Option<String>,
     ) -> VpnResult<(String, String)> {
         let used: HashSet<Ipv4Net> =
-            self.gateway_connections(vgw_id)?.iter().filter(|c| Some(c.id.as_str()) != except).filter_map(tunnel_block).collect();
+            self.connections_of(vgw_id)?.iter().filter(|c| Some(c.id.as_str()) != except).filter_map(tunnel_block).collect();
         match (local, peer) {
             (Some(l), Some(p)) => {
                 let block = check_tunnel_pair(&l, &p)?;
@@ -625,22 +620,6 @@ fn check_formats(spec: &ConnSpec, style: &str) -> Result<(super::IkePolicy, supe
     spec.ipsecpolicy.apply(&mut ipsec)?;
     Ok((ike, ipsec))
 }
-
-// --- TEMPORARY: the gateway contract (model/gateways.rs on vpn-wip) until
-// that branch is merged; remove this block then. ---
-impl Vpns<'_, '_> {
-    pub fn gateway(&mut self, id: &str) -> VpnResult<Gateway> {
-        match self.net.find::<Gateway>(super::GATEWAY, id)? {
-            Some(g) => Ok(g),
-            None => Err(vpn_error("VPN.0509", &[]).into()),
-        }
-    }
-
-    pub fn eip_address(&mut self, eip_id: &str) -> VpnResult<String> {
-        Ok(self.net.eip(eip_id)?.public_ip_address)
-    }
-}
-// --- end TEMPORARY ---
 
 #[cfg(test)]
 mod tests {
