@@ -386,10 +386,8 @@ impl Vpns<'_, '_> {
 
     /// At most one connection per gateway address and customer gateway.
     fn check_unique_pair(&mut self, vgw_id: &str, vgw_ip: &str, cgw_id: &str, except: Option<&str>) -> VpnResult<()> {
-        let clash = self
-            .connections_of(vgw_id)?
-            .into_iter()
-            .any(|c| c.vgw_ip == vgw_ip && c.cgw_id == cgw_id && Some(c.id.as_str()) != except);
+        let clash =
+            self.connections_of(vgw_id)?.into_iter().any(|c| c.vgw_ip == vgw_ip && c.cgw_id == cgw_id && Some(c.id.as_str()) != except);
         if clash {
             return Err(invalid(format!("a connection between vgw_ip {vgw_ip} and customer gateway {cgw_id} already exists")).into());
         }
