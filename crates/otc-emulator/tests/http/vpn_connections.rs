@@ -542,6 +542,12 @@ async fn monitors_one_per_connection_and_gone_with_it() {
     assert_error(&other.get(&format!("/v5/{}/connection-monitors/{mid}", other.pid)).await, 404, "VPN.0004");
     assert_eq!(other.get("/v5/{pid}/connection-monitors").await.body["connection_monitors"], json!([]));
 
+    // The monitor follows the connection to another customer gateway.
+    let moved = cgw(&api, "88.7.7.33", None).await;
+    let up = api.put(&conn_path(&cid), json!({"vpn_connection": {"cgw_id": moved}})).await;
+    assert_eq!((up.status, up.body["vpn_connection"]["ikepolicy"]["peer_id"].as_str()), (200, Some("88.7.7.33")), "{}", up.body);
+    assert_eq!(api.get(&path).await.body["connection_monitor"]["destination_ip"], "88.7.7.33");
+
     // Deleting the monitor clears the connection's reference.
     assert_eq!(api.delete(&path).await.status, 204);
     assert_error(&api.get(&path).await, 404, "VPN.0004");
