@@ -1,7 +1,9 @@
 //! The v5 facades: request reading and answer shaping over [`crate::model`].
 
+mod connections;
+mod customer_gateways;
 mod gateways;
-mod pending;
+mod monitors;
 mod tags;
 
 pub use gateways::body_tags;
