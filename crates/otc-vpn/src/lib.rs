@@ -38,7 +38,7 @@ impl Default for VpnQuotas {
 
 /// VPN settings: how long gateways and connections stay in their
 /// transient statuses on the emulator's clock, and quotas.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct VpnConfig {
     /// PENDING_CREATE, PENDING_UPDATE and PENDING_DELETE of a gateway.
@@ -47,12 +47,6 @@ pub struct VpnConfig {
     /// VPN services and site connections).
     pub connection_seconds: i64,
     pub quotas: VpnQuotas,
-}
-
-impl Default for VpnConfig {
-    fn default() -> Self {
-        VpnConfig { gateway_seconds: 0, connection_seconds: 0, quotas: VpnQuotas::default() }
-    }
 }
 
 /// The Enterprise VPN service (`evpn` in the catalog, `/vpn` prefix).

@@ -89,8 +89,21 @@ async fn a_gateway_binds_its_eips_and_moves_on_the_clock() {
     assert_eq!((up.status, up.body["vpn_gateway"]["flavor"].as_str()), (200, Some("Professional2")));
     emu.server.clock.advance(chrono::Duration::seconds(10));
 
-    // Swapping an EIP unbinds the old one.
+    // An EIP a connection uses stays, as does the gateway.
+    let cgw =
+        api.create("/v5/{pid}/customer-gateways", json!({"customer_gateway": {"id_value": "203.0.113.7"}}), 201, "customer_gateway").await;
+    let conn =
+        json!({"vpn_connection": {"vgw_id": gid, "vgw_ip": e2, "cgw_id": id(&cgw), "peer_subnets": ["10.99.0.0/16"], "psk": "Abcd1234!"}});
+    let conn = api.create("/v5/{pid}/vpn-connection", conn, 201, "vpn_connection").await;
     let e3 = eip(&api).await;
+    let o = api.put(&path, json!({"vpn_gateway": {"eip_id_2": e3}})).await;
+    assert_eq!((o.status, o.code.as_str()), (400, "VPN.0001"), "{}", o.body);
+    let o = api.delete(&path).await;
+    assert_eq!((o.status, o.code.as_str()), (400, "VPN.0001"), "{}", o.body);
+    assert_eq!(api.get(&path).await.body["vpn_gateway"]["used_connection_number"], 1);
+    assert_eq!(api.delete(&format!("/v5/{{pid}}/vpn-connection/{}", id(&conn))).await.status, 204);
+
+    // Swapping an EIP unbinds the old one.
     let o = api.put(&path, json!({"vpn_gateway": {"eip_id_2": e3}})).await;
     assert_eq!(o.status, 200, "{}", o.body);
     assert_eq!(o.body["vpn_gateway"]["eip2"]["id"], e3.as_str());
@@ -134,6 +147,22 @@ async fn private_gateways_and_gateway_created_eips() {
     assert!(ips.contains(&"172.16.0.99") && ips.contains(&"172.16.0.100") && ips.len() == 4, "{ips:?}");
     let taken = api.post("/v5/{pid}/vpn-gateways", body).await;
     assert_eq!((taken.status, taken.code.as_str()), (400, "VPN.0111"));
+
+    // Attached to an enterprise router: no VPC side, only the access subnet.
+    let er = json!({"vpn_gateway": {
+        "network_type": "private", "attachment_type": "er", "er_id": "c62fad0d-0000-4000-8000-e06c4c351b9f",
+        "availability_zone_ids": ["eu-de-01", "eu-de-02"], "access_vpc_id": vpc, "access_subnet_id": subnet,
+        "access_private_ip_1": "172.16.0.50", "access_private_ip_2": "172.16.0.51",
+    }});
+    let g = api.create("/v5/{pid}/vpn-gateways", er, 201, "vpn_gateway").await;
+    assert!(g.get("vpc_id").is_none() && g.get("local_subnets").is_none(), "{g}");
+    let shown = api.get(&format!("/v5/{{pid}}/vpn-gateways/{}", id(&g))).await.body["vpn_gateway"].clone();
+    assert_eq!((shown["attachment_type"].as_str(), shown["er_id"].as_str()), (Some("er"), Some("c62fad0d-0000-4000-8000-e06c4c351b9f")));
+    assert_eq!((shown["access_private_ip_1"].as_str(), shown["access_vpc_id"].as_str()), (Some("172.16.0.50"), Some(vpc.as_str())));
+    let basic_er = json!({"vpn_gateway": {"attachment_type": "er", "er_id": "c62fad0d-0000-4000-8000-e06c4c351b9f", "flavor": "Basic",
+        "access_vpc_id": vpc, "access_subnet_id": subnet, "network_type": "private"}});
+    assert_eq!(api.post("/v5/{pid}/vpn-gateways", basic_er).await.code, "VPN.0001");
+    assert_eq!(api.delete(&format!("/v5/{{pid}}/vpn-gateways/{}", id(&g))).await.status, 204);
 
     // New EIPs are created with the gateway and released with it.
     let public = json!({"vpn_gateway": {

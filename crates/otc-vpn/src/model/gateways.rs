@@ -494,6 +494,12 @@ impl Vpns<'_, '_> {
                 if current.as_ref().map(|e| e.id.as_str()) == Some(new.as_str()) {
                     continue;
                 }
+                // Connections negotiate from the slot's address.
+                if let Some(old) = &current {
+                    if self.connections_of(&g.id)?.iter().any(|c| c.vgw_ip == old.id) {
+                        return Err(invalid(format!("eip {} is used by vpn connections of the gateway", old.id)).into());
+                    }
+                }
                 let port = self.net.port(&g.ports[slot])?;
                 // The slot's EIP is swapped: the old one goes first, so the
                 // new one can be bound to the same port.
