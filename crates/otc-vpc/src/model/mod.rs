@@ -340,9 +340,12 @@ pub trait Owned {
     fn project_id(&self) -> &str;
 }
 
+/// Implements [`Owned`] for documents with a `project_id` field; other
+/// services' documents in the network model's transaction use it too.
+#[macro_export]
 macro_rules! owned {
     ($($t:ty),*) => {$(
-        impl Owned for $t {
+        impl $crate::model::Owned for $t {
             fn project_id(&self) -> &str {
                 &self.project_id
             }

@@ -210,16 +210,7 @@ pub struct Monitor {
     pub created_at: Timestamp,
 }
 
-macro_rules! owned {
-    ($($t:ty),*) => {$(
-        impl Owned for $t {
-            fn project_id(&self) -> &str {
-                &self.project_id
-            }
-        }
-    )*};
-}
-owned!(Gateway, CustomerGateway, Connection, Monitor);
+otc_vpc::owned!(Gateway, CustomerGateway, Connection, Monitor);
 
 /// One project's VPN inside the network model's transaction.
 pub struct Vpns<'n, 'a> {

@@ -144,16 +144,7 @@ pub struct SiteConnection {
     pub created_at: Timestamp,
 }
 
-macro_rules! owned {
-    ($($t:ty),*) => {$(
-        impl Owned for $t {
-            fn project_id(&self) -> &str {
-                &self.project_id
-            }
-        }
-    )*};
-}
-owned!(IkePolicy, IpsecPolicy, VpnService, EndpointGroup, SiteConnection);
+otc_vpc::owned!(IkePolicy, IpsecPolicy, VpnService, EndpointGroup, SiteConnection);
 
 /// One project's classic VPN inside the network model's transaction.
 pub struct Classic<'n, 'a> {
