@@ -117,7 +117,13 @@ pub async fn run(target: &Target, concurrency: usize, duration: Duration) -> Sta
                 let r = next(i);
                 i += concurrency as u64;
                 let t = Instant::now();
-                match exchange(&mut send, addr, &r).await {
+                let outcome = exchange(&mut send, addr, &r).await;
+                // Servers that close after each answer (moto, gunicorn's
+                // sync workers) get a new connection for the next request.
+                let closing = outcome
+                    .as_ref()
+                    .is_ok_and(|(_, h, _)| h.get("connection").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close")));
+                match outcome {
                     Ok((status, _, _)) if ok.contains(&status) => n += 1,
                     Ok(_) => errors += 1,
                     Err(_) => {
@@ -129,6 +135,12 @@ pub async fn run(target: &Target, concurrency: usize, duration: Duration) -> Sta
                     }
                 }
                 let _ = hist.record(t.elapsed().as_micros().max(1) as u64);
+                if closing {
+                    match connect(addr).await {
+                        Ok(s) => send = s,
+                        Err(_) => break,
+                    }
+                }
             }
             (hist, n, errors)
         }));

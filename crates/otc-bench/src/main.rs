@@ -94,7 +94,7 @@ async fn main() {
     let seconds = args.seconds.unwrap_or(if smoke { 0.3 } else { 5.0 });
     let mut b =
         Bench { seconds: Duration::from_secs_f64(seconds), levels: if smoke { vec![1, 4] } else { vec![1, 8, 32] }, out: String::new() };
-    let scale = args.scale.unwrap_or(if smoke { 1_000 } else { 100_000 });
+    let scale = args.scale.unwrap_or(if smoke { 1_000 } else { 10_000 });
     let dir = tempfile::tempdir().expect("a temporary directory");
 
     let mut emu = Emulator::start(&args.emulator, &dir.path().join("data")).await;
@@ -109,6 +109,13 @@ async fn main() {
     let tokens = target(&emu, &[201], |_| Req::post("/v3/auth/tokens", emulator::password_body()));
     let size = body_len(&emu, Req::post("/v3/auth/tokens", emulator::password_body())).await;
     let token_stats = b.scenario("token issuance", &tokens, size).await;
+
+    // Token validation over HTTP, as Keystone serves it.
+    let tok = emu.token.clone();
+    let validate_req = move || Req::get("/v3/auth/tokens").header("x-auth-token", tok.clone()).header("x-subject-token", tok.clone());
+    let size = body_len(&emu, validate_req()).await;
+    let validate = target(&emu, &[200], move |_| validate_req());
+    let validation_stats = b.scenario("token validation (GET /v3/auth/tokens)", &validate, size).await;
 
     // An authenticated list of a handful of VPCs.
     for i in 0..5 {
@@ -173,7 +180,7 @@ async fn main() {
 
     if let (Some(script), Some(venv)) = (&args.peers_script, &args.peers_venv) {
         b.line("");
-        peers::run(&mut b, script, venv, &token_stats, &list_stats, &create_stats).await;
+        peers::run(&mut b, script, venv, &token_stats, &validation_stats, &list_stats, &create_stats).await;
     }
     println!("{}", b.out);
 }
