@@ -26,11 +26,7 @@ pub struct Hold {
     pub holder: String,
 }
 
-impl Owned for Hold {
-    fn project_id(&self) -> &str {
-        &self.project_id
-    }
-}
+crate::owned!(Hold);
 
 impl Net<'_> {
     /// Records that `holder_id` (a `holder`, e.g. "VPN service") needs
