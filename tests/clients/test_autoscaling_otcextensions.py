@@ -4,21 +4,15 @@ group, resume, policy execution, instance removal, pause, delete."""
 
 import uuid
 
-import openstack
-import openstack.resource
 import pytest
 from otcextensions import sdk as otc_sdk
 
-from conftest import DOMAIN, PASSWORD, USERNAME
+from helpers import sdk_connection
 
 
 @pytest.fixture(scope="module")
 def conn(emulator):
-    c = openstack.connect(
-        auth_url=emulator.auth_url, username=USERNAME, password=PASSWORD, user_domain_name=DOMAIN,
-        project_name="eu-de", project_domain_name=DOMAIN, region_name="eu-de",
-        load_envvars=False, load_yaml_config=False,
-    )
+    c = sdk_connection(emulator)
     otc_sdk.register_otc_extensions(c)
     yield c
     c.close()

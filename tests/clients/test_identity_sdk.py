@@ -8,23 +8,11 @@ import openstack.exceptions
 import pytest
 import requests
 
-from conftest import DOMAIN, PASSWORD, USERNAME
-from helpers import password_auth_body
+from conftest import USERNAME
+from helpers import password_auth_body, sdk_connection
 
 
-def _connect(emulator, project="eu-de", password=PASSWORD):
-    return openstack.connect(
-        auth_url=emulator.auth_url,
-        username=USERNAME,
-        password=password,
-        user_domain_name=DOMAIN,
-        project_name=project,
-        project_domain_name=DOMAIN,
-        region_name=project.split("_", 1)[0],
-        # Nothing from the environment or a clouds.yaml may take part.
-        load_envvars=False,
-        load_yaml_config=False,
-    )
+_connect = sdk_connection
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,10 @@ network proxy where the CLI cannot express something (fields, filters)."""
 
 import uuid
 
-import openstack
 import pytest
 from openstack.exceptions import BadRequestException, NotFoundException
 
-from conftest import DOMAIN, PASSWORD, USERNAME
+from helpers import sdk_connection
 
 
 def _name(prefix):
@@ -17,17 +16,7 @@ def _name(prefix):
 
 @pytest.fixture(scope="module")
 def conn(emulator):
-    c = openstack.connect(
-        auth_url=emulator.auth_url,
-        username=USERNAME,
-        password=PASSWORD,
-        user_domain_name=DOMAIN,
-        project_name="eu-de",
-        project_domain_name=DOMAIN,
-        region_name="eu-de",
-        load_envvars=False,
-        load_yaml_config=False,
-    )
+    c = sdk_connection(emulator)
     yield c
     c.close()
 
