@@ -77,7 +77,7 @@ fn listing_is_scoped_ordered_and_paginated() {
             let ids = |v: Vec<Record>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
             let p1 = tx.list(&ListQuery { kind: "port", scope: Some("p1"), ..Default::default() })?;
             assert_eq!(ids(p1), ["id0", "id2", "id4", "id6", "id8"]);
-            let page = tx.list(&ListQuery { kind: "port", scope: Some("p1"), after: Some("id2"), limit: Some(2), key: None })?;
+            let page = tx.list(&ListQuery { kind: "port", scope: Some("p1"), after: Some("id2"), limit: Some(2), ..Default::default() })?;
             assert_eq!(ids(page), ["id4", "id6"]);
             let keyed = tx.list(&ListQuery { kind: "port", key: Some("low"), ..Default::default() })?;
             assert_eq!(ids(keyed), ["id0", "id1", "id2", "id3"]);
@@ -87,6 +87,8 @@ fn listing_is_scoped_ordered_and_paginated() {
             ));
             assert_eq!(tx.count("port", Some("p2"))?, 5);
             assert_eq!(tx.count("port", None)?, 10);
+            let scoped_key = tx.list(&ListQuery { kind: "port", scope: Some("p2"), key: Some("low"), ..Default::default() })?;
+            assert_eq!(ids(scoped_key), ["id1", "id3"]);
             Ok::<_, StoreError>(())
         })
         .unwrap();
@@ -104,4 +106,73 @@ fn sqlite_survives_reopen() {
     let s = Store::sqlite(&path).unwrap();
     let r = s.txn(|tx| tx.get("token", "t1")).unwrap().unwrap();
     assert_eq!(r.body, "{\"a\":1}");
+}
+
+#[test]
+fn id_order_pages_by_id_within_a_scope() {
+    for (s, _d) in backends() {
+        s.txn(|tx| {
+            for id in ["m", "c", "x", "a", "q"] {
+                tx.put(put("port", id, "p1", "{}", Expect::Absent))?;
+            }
+            tx.put(put("port", "b", "p2", "{}", Expect::Absent))?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        s.txn(|tx| {
+            let ids = |v: Vec<Record>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
+            let q = |after, limit| ListQuery { kind: "port", scope: Some("p1"), after, limit, order: Order::Id, ..Default::default() };
+            assert_eq!(ids(tx.list(&q(None, None))?), ["a", "c", "m", "q", "x"]);
+            assert_eq!(ids(tx.list(&q(Some("c"), Some(2)))?), ["m", "q"]);
+            assert!(matches!(tx.list(&q(Some("nope"), None)), Err(StoreError::Missing { .. })));
+            let all = ListQuery { kind: "port", order: Order::Id, after: Some("b"), ..Default::default() };
+            assert_eq!(ids(tx.list(&all)?), ["c", "m", "q", "x"]);
+            // Deleting and re-creating keeps every index in step.
+            assert!(tx.delete("port", "c")?);
+            tx.put(put("port", "c", "p2", "{}", Expect::Absent))?;
+            assert_eq!(ids(tx.list(&q(None, None))?), ["a", "m", "q", "x"]);
+            assert_eq!(tx.count("port", Some("p1"))?, 4);
+            assert_eq!(tx.count("port", Some("p2"))?, 2);
+            let p2 = tx.list(&ListQuery { kind: "port", scope: Some("p2"), ..Default::default() })?;
+            assert_eq!(ids(p2), ["b", "c"]);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn sqlite_reopens_with_order_revisions_and_only_committed_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let s = Store::sqlite(&path).unwrap();
+        s.txn(|tx| {
+            for id in ["z", "y", "x"] {
+                tx.put(put("vpc", id, "p1", "{}", Expect::Absent))?;
+            }
+            tx.put(put("vpc", "y", "p1", "{\"v\":2}", Expect::Present))?;
+            tx.delete("vpc", "x")?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        let aborted: Result<(), StoreError> = s.txn(|tx| {
+            tx.put(put("vpc", "w", "p1", "{}", Expect::Absent))?;
+            tx.delete("vpc", "z")?;
+            Err(StoreError::Backend("abort".into()))
+        });
+        assert!(aborted.is_err());
+    }
+    let s = Store::sqlite(&path).unwrap();
+    s.txn(|tx| {
+        let all = tx.list(&ListQuery { kind: "vpc", scope: Some("p1"), ..Default::default() })?;
+        let got: Vec<(String, i64)> = all.into_iter().map(|r| (r.id, r.revision)).collect();
+        assert_eq!(got, [("z".to_string(), 1), ("y".to_string(), 2)]);
+        // New documents go after the ones read back.
+        tx.put(put("vpc", "a", "p1", "{}", Expect::Absent))?;
+        let ids: Vec<String> = tx.list(&ListQuery { kind: "vpc", ..Default::default() })?.into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["z", "y", "a"]);
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
 }

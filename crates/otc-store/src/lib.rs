@@ -6,13 +6,16 @@
 //! by a secondary `key` (for example a user's `domain/name`). All access goes
 //! through [`Store::txn`], which runs a closure inside one serialisable
 //! transaction: either everything it wrote is committed, or nothing is.
-//! Services never write SQL; a PostgreSQL backend can be added by
-//! implementing [`Backend`] and [`Tx`].
+//! Every backend serves reads from an in-memory image ([`image`]); the
+//! SQLite one also writes each commit to disk before it returns. Services
+//! never write SQL.
 
+mod image;
 mod memory;
 mod sqlite;
 
 use serde::{de::DeserializeOwned, Serialize};
+use std::any::{Any, TypeId};
 use std::sync::Arc;
 
 pub use memory::MemoryBackend;
@@ -82,7 +85,17 @@ pub struct Put<'a> {
     pub expect: Expect,
 }
 
-/// Which documents a listing returns, in creation order.
+/// The order a listing returns documents in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Creation order (an update keeps a document's place).
+    #[default]
+    Created,
+    /// Ascending id, as Neutron pages; `after` is then an id position.
+    Id,
+}
+
+/// Which documents a listing returns.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery<'a> {
     pub kind: &'a str,
@@ -93,7 +106,13 @@ pub struct ListQuery<'a> {
     pub limit: Option<usize>,
     /// Only documents with this secondary key.
     pub key: Option<&'a str>,
+    pub order: Order,
 }
+
+/// A document body decoded into a service's type (see [`TxExt::get_doc`]).
+pub type Decoded = Arc<dyn Any + Send + Sync>;
+/// Decodes a record into a [`Decoded`].
+pub type Decode<'a> = &'a dyn Fn(&Record) -> Result<Decoded, StoreError>;
 
 /// The operations available inside a transaction.
 pub trait Tx {
@@ -104,6 +123,20 @@ pub trait Tx {
     fn delete(&mut self, kind: &str, id: &str) -> Result<bool, StoreError>;
     fn list(&mut self, q: &ListQuery<'_>) -> Result<Vec<Record>, StoreError>;
     fn count(&mut self, kind: &str, scope: Option<&str>) -> Result<usize, StoreError>;
+
+    /// [`Tx::get`] decoded by `decode` into the type `ty`. A backend may
+    /// keep the result for the document's current revision and hand it out
+    /// again instead of decoding the same body twice.
+    fn get_decoded(&mut self, kind: &str, id: &str, ty: TypeId, decode: Decode<'_>) -> Result<Option<Decoded>, StoreError> {
+        let _ = ty;
+        self.get(kind, id)?.map(|r| decode(&r)).transpose()
+    }
+
+    /// [`Tx::list`] decoded, as [`Tx::get_decoded`].
+    fn list_decoded(&mut self, q: &ListQuery<'_>, ty: TypeId, decode: Decode<'_>) -> Result<Vec<Decoded>, StoreError> {
+        let _ = ty;
+        self.list(q)?.iter().map(decode).collect()
+    }
 }
 
 /// A storage engine. `run` executes `f` in one transaction and commits when
@@ -152,10 +185,23 @@ impl Store {
     }
 }
 
+/// What a stored document decodes into: the decoded value is kept with the
+/// document and cloned out, so it must be cheap to clone and shareable.
+pub trait Document: DeserializeOwned + Clone + Send + Sync + 'static {}
+impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Document for T {}
+
+fn decode_as<T: Document>(r: &Record) -> Result<Decoded, StoreError> {
+    Ok(Arc::new(r.decode::<T>()?))
+}
+
+fn typed<T: Document>(d: Decoded) -> T {
+    d.downcast_ref::<T>().expect("a document decoded under T's TypeId is a T").clone()
+}
+
 /// Typed helpers over [`Tx`] for serde documents.
 pub trait TxExt: Tx {
-    fn get_doc<T: DeserializeOwned>(&mut self, kind: &str, id: &str) -> Result<Option<T>, StoreError> {
-        self.get(kind, id)?.map(|r| r.decode()).transpose()
+    fn get_doc<T: Document>(&mut self, kind: &str, id: &str) -> Result<Option<T>, StoreError> {
+        Ok(self.get_decoded(kind, id, TypeId::of::<T>(), &decode_as::<T>)?.map(typed))
     }
 
     fn insert_doc<T: Serialize>(&mut self, kind: &str, id: &str, scope: &str, key: Option<&str>, doc: &T) -> Result<i64, StoreError> {
@@ -168,8 +214,8 @@ pub trait TxExt: Tx {
         self.put(Put { kind, id, scope, key, body, expect: Expect::Present })
     }
 
-    fn list_docs<T: DeserializeOwned>(&mut self, q: &ListQuery<'_>) -> Result<Vec<T>, StoreError> {
-        self.list(q)?.iter().map(|r| r.decode()).collect()
+    fn list_docs<T: Document>(&mut self, q: &ListQuery<'_>) -> Result<Vec<T>, StoreError> {
+        Ok(self.list_decoded(q, TypeId::of::<T>(), &decode_as::<T>)?.into_iter().map(typed).collect())
     }
 }
 

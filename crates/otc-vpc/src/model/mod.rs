@@ -31,8 +31,8 @@ use chrono::Duration;
 use otc_core::lifecycle::{settle, Stage, Transition};
 use otc_core::tags::Tag;
 use otc_core::time::Timestamp;
-use otc_store::{ListQuery, Tx, TxExt};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use otc_store::{ListQuery, Order, Tx, TxExt};
+use serde::{Deserialize, Serialize};
 
 pub const ROUTER: &str = "vpc.router";
 pub const NETWORK: &str = "vpc.network";
@@ -44,6 +44,8 @@ pub const EIP: &str = "vpc.eip";
 pub const BANDWIDTH: &str = "vpc.bandwidth";
 /// One claimed private address: id `{subnet_id}/{ip}`, key the subnet id.
 pub const IP_CLAIM: &str = "vpc.ip";
+/// Per subnet, the address below which every pool address is claimed.
+pub const IP_FLOOR: &str = "vpc.ip_floor";
 /// One claimed public address: id the address, scope [`PUBLIC_SCOPE`].
 pub const PUBLIC_IP_CLAIM: &str = "vpc.public_ip";
 pub const PUBLIC_SCOPE: &str = "public";
@@ -289,24 +291,43 @@ impl<'a> Net<'a> {
 
     /// A document of this project, or `NotFound`. Another project's
     /// document is as absent as a missing one.
-    pub fn get<T: DeserializeOwned + Owned>(&mut self, kind: &str, res: Res, id: &str) -> ModelResult<T> {
+    pub fn get<T: otc_store::Document + Owned>(&mut self, kind: &str, res: Res, id: &str) -> ModelResult<T> {
         match self.tx.get_doc::<T>(kind, id)? {
             Some(doc) if doc.project_id() == self.project => Ok(doc),
             _ => Err(Fault::NotFound(res, id.to_string())),
         }
     }
 
-    pub fn find<T: DeserializeOwned + Owned>(&mut self, kind: &str, id: &str) -> ModelResult<Option<T>> {
+    pub fn find<T: otc_store::Document + Owned>(&mut self, kind: &str, id: &str) -> ModelResult<Option<T>> {
         Ok(self.tx.get_doc::<T>(kind, id)?.filter(|d| d.project_id() == self.project))
     }
 
     /// Every document of a kind in this project, in creation order.
-    pub fn all<T: DeserializeOwned>(&mut self, kind: &str) -> ModelResult<Vec<T>> {
+    pub fn all<T: otc_store::Document>(&mut self, kind: &str) -> ModelResult<Vec<T>> {
         Ok(self.tx.list_docs(&ListQuery { kind, scope: Some(self.project), ..Default::default() })?)
     }
 
+    /// At most `limit` documents of a kind in this project after `marker`,
+    /// read from the store's index rather than from the whole collection;
+    /// `None` when the marker is not one of them.
+    pub fn page<T: otc_store::Document + Owned>(
+        &mut self,
+        kind: &str,
+        marker: Option<&str>,
+        limit: usize,
+        order: Order,
+    ) -> ModelResult<Option<Vec<T>>> {
+        if let Some(m) = marker {
+            if self.find::<T>(kind, m)?.is_none() {
+                return Ok(None);
+            }
+        }
+        let q = ListQuery { kind, scope: Some(self.project), after: marker, limit: Some(limit), order, ..Default::default() };
+        Ok(Some(self.tx.list_docs(&q)?))
+    }
+
     /// The documents of a kind in this project with secondary key `key`.
-    pub fn keyed<T: DeserializeOwned>(&mut self, kind: &str, key: &str) -> ModelResult<Vec<T>> {
+    pub fn keyed<T: otc_store::Document>(&mut self, kind: &str, key: &str) -> ModelResult<Vec<T>> {
         Ok(self.tx.list_docs(&ListQuery { kind, scope: Some(self.project), key: Some(key), ..Default::default() })?)
     }
 

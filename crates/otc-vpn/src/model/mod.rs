@@ -226,11 +226,7 @@ impl Vpns<'_, '_> {
     /// A creation time for a new document of `kind` that no document of
     /// the project has, so `created_at` markers page unambiguously even on
     /// a frozen clock.
-    pub fn fresh_created_at<T: serde::de::DeserializeOwned>(
-        &mut self,
-        kind: &str,
-        created: impl Fn(&T) -> Timestamp,
-    ) -> VpnResult<Timestamp> {
+    pub fn fresh_created_at<T: otc_store::Document>(&mut self, kind: &str, created: impl Fn(&T) -> Timestamp) -> VpnResult<Timestamp> {
         let ms = chrono::Duration::milliseconds(1);
         let now = otc_core::time::parse(&otc_core::time::iso_millis(self.net.now)).unwrap_or(self.net.now);
         let latest = self.net.all::<T>(kind)?.iter().map(created).max();

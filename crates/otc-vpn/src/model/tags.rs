@@ -63,7 +63,7 @@ impl Vpns<'_, '_> {
         })
     }
 
-    fn tagged_doc<T: serde::de::DeserializeOwned + Owned>(&mut self, kind: &str, id: &str) -> VpnResult<T> {
+    fn tagged_doc<T: otc_store::Document + Owned>(&mut self, kind: &str, id: &str) -> VpnResult<T> {
         self.net.find::<T>(kind, id)?.ok_or(Refusal(not_found()))
     }
 

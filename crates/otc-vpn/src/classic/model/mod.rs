@@ -26,7 +26,7 @@ use otc_core::lifecycle::{settle, Stage, Transition};
 use otc_core::tags::Tag;
 use otc_core::time::Timestamp;
 use otc_vpc::model::{Net, Owned};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 
 pub const IKE_POLICY: &str = "vpn.ikepolicy";
 pub const IPSEC_POLICY: &str = "vpn.ipsecpolicy";
@@ -154,7 +154,7 @@ pub struct Classic<'n, 'a> {
 
 impl Classic<'_, '_> {
     /// A document of this project, or the resource's 404.
-    fn load<T: DeserializeOwned + Owned>(&mut self, kind: &str, what: Kind, id: &str) -> CResult<T> {
+    fn load<T: otc_store::Document + Owned>(&mut self, kind: &str, what: Kind, id: &str) -> CResult<T> {
         self.net.find::<T>(kind, id)?.ok_or_else(|| not_found(what, id))
     }
 
