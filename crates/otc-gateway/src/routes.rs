@@ -33,6 +33,9 @@ pub struct Found<'a> {
 #[derive(Default)]
 pub struct RouteTable {
     routes: Vec<Route>,
+    /// (method, segment count) → positions in `routes`, in table order:
+    /// only those can match, and a table holds hundreds of routes.
+    by_shape: HashMap<(&'static str, usize), Vec<usize>>,
 }
 
 fn split(path: &str) -> impl Iterator<Item = &str> {
@@ -46,7 +49,8 @@ impl RouteTable {
                 Some(name) => Seg::Param(name.to_string()),
                 None => Seg::Lit(s.to_string()),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        self.by_shape.entry((op.method, segs.len())).or_default().push(self.routes.len());
         self.routes.push(Route { segs, op, bad_body });
     }
 
@@ -68,10 +72,7 @@ impl RouteTable {
     pub fn find(&self, method: &str, path: &str) -> Option<Found<'_>> {
         let parts: Vec<&str> = split(path).collect();
         let mut best: Option<(&Route, Vec<bool>)> = None;
-        for r in &self.routes {
-            if r.op.method != method || r.segs.len() != parts.len() {
-                continue;
-            }
+        for r in self.by_shape.get(&(method, parts.len())).into_iter().flatten().map(|&i| &self.routes[i]) {
             let mut shape = Vec::with_capacity(parts.len());
             let ok = r.segs.iter().zip(&parts).all(|(s, p)| match s {
                 Seg::Lit(l) => {
