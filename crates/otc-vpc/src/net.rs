@@ -37,11 +37,11 @@ pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
-fn to_u32(a: Ipv4Addr) -> u32 {
+pub fn to_u32(a: Ipv4Addr) -> u32 {
     u32::from(a)
 }
 
-fn from_u32(n: u32) -> Ipv4Addr {
+pub fn from_u32(n: u32) -> Ipv4Addr {
     Ipv4Addr::from(n)
 }
 
@@ -80,7 +80,12 @@ impl Pool {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Ipv4Addr> {
-        (to_u32(self.start)..=to_u32(self.end)).map(from_u32)
+        self.iter_from(self.start)
+    }
+
+    /// The pool's addresses from `floor` on (all of them if it is lower).
+    pub fn iter_from(&self, floor: Ipv4Addr) -> impl Iterator<Item = Ipv4Addr> {
+        (to_u32(self.start).max(to_u32(floor))..=to_u32(self.end)).map(from_u32)
     }
 }
 

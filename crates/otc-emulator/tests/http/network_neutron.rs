@@ -379,3 +379,85 @@ async fn ip_availability_counts_assignable_addresses() {
     let o = api.get("/v2.0/network-ip-availabilities/missing").await;
     assert_eq!((o.status, o.code.as_str()), (400, "VPC.2302"));
 }
+
+#[tokio::test]
+async fn port_pages_agree_with_the_filtered_listing() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let nid = id(&api.create("/v2.0/networks", json!({"network": {"name": "n"}}), 201, "network").await);
+    api.create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "10.9.0.0/24", "ip_version": 4}}), 201, "subnet").await;
+    for i in 0..7 {
+        api.create("/v2.0/ports", json!({"port": {"name": format!("p{i}"), "network_id": nid}}), 201, "port").await;
+    }
+    // A filter takes the path that reads the whole collection.
+    let ids = |o: &crate::netkit::Out| o.body["ports"].as_array().unwrap().iter().map(id).collect::<Vec<_>>();
+    let filtered = ids(&api.get(&format!("/v2.0/ports?network_id={nid}")).await);
+    assert_eq!(filtered.len(), 7);
+    // Plain pages are read from the store's id index: the same order.
+    let mut walked = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let path = match &marker {
+            Some(m) => format!("/v2.0/ports?limit=3&marker={m}"),
+            None => "/v2.0/ports?limit=3".to_string(),
+        };
+        let o = api.get(&path).await;
+        assert_eq!(o.status, 200);
+        let page = ids(&o);
+        let next = o.body["ports_links"].as_array().into_iter().flatten().find(|l| l["rel"] == "next").cloned();
+        assert_eq!(o.body["ports_links"].as_array().is_some_and(|l| l.iter().any(|l| l["rel"] == "previous")), marker.is_some());
+        walked.extend(page.clone());
+        match next {
+            Some(_) if page.len() == 3 => marker = page.last().cloned(),
+            _ => break,
+        }
+    }
+    assert_eq!(walked, filtered);
+    let o = api.get(&format!("/v2.0/ports?limit=2&marker={}&fields=id", filtered[1])).await;
+    assert_eq!(o.body["ports"], json!([{"id": filtered[2]}, {"id": filtered[3]}]));
+    let o = api.get(&format!("/v2.0/ports?marker={}&page_reverse=True&limit=2", filtered[4])).await;
+    assert_eq!(ids(&o), filtered[2..4]);
+    let o = api.get("/v2.0/ports?marker=unknown").await;
+    assert_eq!((o.status, o.code.as_str()), (400, "BadRequest"));
+    // Another project's port is no marker here.
+    let other = Api::new(&emu, "eu-nl").await;
+    let onid = id(&other.create("/v2.0/networks", json!({"network": {"name": "o"}}), 201, "network").await);
+    let foreign = id(&other.create("/v2.0/ports", json!({"port": {"network_id": onid}}), 201, "port").await);
+    let o = api.get(&format!("/v2.0/ports?marker={foreign}")).await;
+    assert_eq!((o.status, o.code.as_str()), (400, "BadRequest"));
+    assert_eq!(ids(&other.get("/v2.0/ports?limit=100").await), [foreign]);
+}
+
+#[tokio::test]
+async fn addresses_are_the_lowest_free_after_deletes_and_pool_changes() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let nid = id(&api.create("/v2.0/networks", json!({"network": {"name": "n"}}), 201, "network").await);
+    let body = json!({"subnet": {"network_id": nid, "cidr": "10.7.0.0/24", "ip_version": 4,
+        "allocation_pools": [{"start": "10.7.0.100", "end": "10.7.0.110"}]}});
+    let sid = id(&api.create("/v2.0/subnets", body, 201, "subnet").await);
+    let port = || api.create("/v2.0/ports", json!({"port": {"network_id": nid}}), 201, "port");
+    let addr = |p: &serde_json::Value| p["fixed_ips"][0]["ip_address"].as_str().unwrap().to_string();
+    let p1 = port().await;
+    let p2 = port().await;
+    let p3 = port().await;
+    assert_eq!([addr(&p1), addr(&p2), addr(&p3)], ["10.7.0.100", "10.7.0.101", "10.7.0.102"]);
+    assert_eq!(api.delete(&format!("/v2.0/ports/{}", id(&p2))).await.status, 204);
+    assert_eq!(addr(&port().await), "10.7.0.101", "the freed address is the lowest free one");
+    assert_eq!(addr(&port().await), "10.7.0.103");
+    // Pools moved below every address handed out so far.
+    let o = api
+        .put(&format!("/v2.0/subnets/{sid}"), json!({"subnet": {"allocation_pools": [{"start": "10.7.0.10", "end": "10.7.0.20"}]}}))
+        .await;
+    assert_eq!(o.status, 200);
+    assert_eq!(addr(&port().await), "10.7.0.10");
+    let o =
+        api.put(&format!("/v2.0/subnets/{sid}"), json!({"subnet": {"allocation_pools": [{"start": "10.7.0.1", "end": "10.7.0.9"}]}})).await;
+    assert_eq!(o.status, 400, "the gateway cannot be in a pool");
+    let o = api
+        .put(&format!("/v2.0/subnets/{sid}"), json!({"subnet": {"allocation_pools": [{"start": "10.7.0.200", "end": "10.7.0.255"}]}}))
+        .await;
+    assert_eq!(o.status, 400, "nor the broadcast address");
+    let o = api.get(&format!("/v2.0/subnets/{sid}")).await;
+    assert_eq!(o.body["subnet"]["allocation_pools"], json!([{"start": "10.7.0.10", "end": "10.7.0.20"}]));
+}

@@ -393,3 +393,25 @@ async fn quotas_report_usage() {
     let o = api.get("/v1/{pid}/quotas?type=bogus").await;
     assert_eq!((o.status, o.code.as_str()), (400, "VPC.1207"));
 }
+
+#[tokio::test]
+async fn vpc_names_free_up_on_rename_and_delete_and_pages_stay_in_the_project() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let vpc = |name: &str| json!({"vpc": {"name": name, "cidr": "10.0.0.0/16"}});
+    let a = api.create("/v1/{pid}/vpcs", vpc("a"), 200, "vpc").await;
+    assert_eq!(api.post("/v1/{pid}/vpcs", vpc("a")).await.code, "VPC.0115");
+    assert_eq!(api.put(&format!("/v1/{{pid}}/vpcs/{}", id(&a)), json!({"vpc": {"name": "b"}})).await.status, 200);
+    let a2 = api.create("/v1/{pid}/vpcs", vpc("a"), 200, "vpc").await;
+    assert_eq!(api.post("/v1/{pid}/vpcs", vpc("b")).await.code, "VPC.0115");
+    assert_eq!(api.delete(&format!("/v1/{{pid}}/vpcs/{}", id(&a))).await.status, 204);
+    api.create("/v1/{pid}/vpcs", vpc("b"), 200, "vpc").await;
+    // The same name in another project is no clash.
+    let other = Api::new(&emu, "eu-nl").await;
+    let foreign = other.create("/v1/{pid}/vpcs", vpc("a"), 200, "vpc").await;
+    // Pages in creation order; another project's VPC is no marker.
+    let names = |o: &crate::netkit::Out| o.body["vpcs"].as_array().unwrap().iter().map(|v| v["name"].clone()).collect::<Vec<_>>();
+    assert_eq!(names(&api.get("/v1/{pid}/vpcs").await), [json!("a"), json!("b")]);
+    assert_eq!(names(&api.get(&format!("/v1/{{pid}}/vpcs?marker={}", id(&a2))).await), [json!("b")]);
+    assert_eq!(api.get(&format!("/v1/{{pid}}/vpcs?marker={}", id(&foreign))).await.code, "VPC.0101");
+}

@@ -70,7 +70,11 @@ fn neutron_bad(msg: String) -> ApiError {
 
 /// A Neutron list answer: filtered, sorted, paginated, projected.
 pub fn neutron_list(input: &Input<'_>, collection: &str, items: Vec<Value>) -> ApiResult<Value> {
-    neutron_list_at(input, collection, &format!("/v2.0/{}", collection.replace('_', "-")), items)
+    neutron_list_at(input, collection, &collection_path(collection), items)
+}
+
+fn collection_path(collection: &str) -> String {
+    format!("/v2.0/{}", collection.replace('_', "-"))
 }
 
 /// [`neutron_list`] of a collection served at `path` (links point there):
@@ -90,14 +94,7 @@ pub fn neutron_list_at(input: &Input<'_>, collection: &str, path: &str, items: V
             o
         }
     });
-    let limit = match q.get("limit") {
-        None | Some("") => None,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(n) if n >= 0 => Some(n as usize),
-            _ => return Err(neutron_bad(format!("Bad limit request: Limit must be an integer 0 or greater and not '{raw}'"))),
-        },
-    };
-    let effective = limit.filter(|l| *l > 0).unwrap_or(MAX_PAGE).min(MAX_PAGE);
+    let (limit, effective) = neutron_limit(q)?;
     let reverse = q.get("page_reverse").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if reverse && !q.has("marker") {
         // Reversed from the end: the last page.
@@ -105,9 +102,66 @@ pub fn neutron_list_at(input: &Input<'_>, collection: &str, path: &str, items: V
         items.drain(..start);
     } else {
         let page = MarkerPage { marker: q.get("marker").map(String::from), limit: Some(effective), reverse };
-        items = page_by_marker(items, &page, |i| i["id"].as_str().unwrap_or(""))
-            .map_err(|()| neutron_bad(format!("Bad marker request: marker {} could not be found.", q.get("marker").unwrap_or(""))))?;
+        items = page_by_marker(items, &page, |i| i["id"].as_str().unwrap_or("")).map_err(|()| bad_marker(q))?;
     }
+    Ok(neutron_page(input, collection, path, items, limit, effective, reverse))
+}
+
+/// A Neutron list whose facade can read one page of the collection in id
+/// order straight from the store (`page(marker, limit)`, `None` for an
+/// unknown marker). That is used when the query only pages forward in
+/// Neutron's default order, so the answer costs the page, not the
+/// collection; any filter or other order goes through `all` and
+/// [`neutron_list`].
+pub fn neutron_list_paged(
+    input: &Input<'_>,
+    collection: &str,
+    page: impl FnOnce(Option<&str>, usize) -> ApiResult<Option<Vec<Value>>>,
+    all: impl FnOnce() -> ApiResult<Vec<Value>>,
+) -> ApiResult<Value> {
+    let q = input.query;
+    let plain = q.0.iter().all(|(k, v)| match k.as_str() {
+        "limit" | "marker" | "fields" => true,
+        "sort_key" => v == "id",
+        "sort_dir" => v.eq_ignore_ascii_case("asc"),
+        "page_reverse" => v.eq_ignore_ascii_case("false"),
+        _ => false,
+    });
+    if !plain {
+        return neutron_list(input, collection, all()?);
+    }
+    let (limit, effective) = neutron_limit(q)?;
+    let items = page(q.get("marker"), effective)?.ok_or_else(|| bad_marker(q))?;
+    Ok(neutron_page(input, collection, &collection_path(collection), items, limit, effective, false))
+}
+
+/// The `limit` asked for (none, or 0, is none) and the page size in force.
+fn neutron_limit(q: &Query) -> ApiResult<(Option<usize>, usize)> {
+    let limit = match q.get("limit") {
+        None | Some("") => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n as usize),
+            _ => return Err(neutron_bad(format!("Bad limit request: Limit must be an integer 0 or greater and not '{raw}'"))),
+        },
+    };
+    Ok((limit, limit.filter(|l| *l > 0).unwrap_or(MAX_PAGE).min(MAX_PAGE)))
+}
+
+fn bad_marker(q: &Query) -> ApiError {
+    neutron_bad(format!("Bad marker request: marker {} could not be found.", q.get("marker").unwrap_or("")))
+}
+
+/// The answer for one selected page: `<collection>_links` and `fields`.
+fn neutron_page(
+    input: &Input<'_>,
+    collection: &str,
+    path: &str,
+    mut items: Vec<Value>,
+    limit: Option<usize>,
+    effective: usize,
+    reverse: bool,
+) -> Value {
+    let q = input.query;
     let mut links = Vec::new();
     if limit.is_some() || q.has("marker") {
         let base = format!("{}{path}", input.base_url);
@@ -141,7 +195,7 @@ pub fn neutron_list_at(input: &Input<'_>, collection: &str, path: &str, items: V
     if !links.is_empty() {
         out.insert(format!("{collection}_links"), Value::Array(links));
     }
-    Ok(Value::Object(out))
+    Value::Object(out)
 }
 
 fn form_query(pairs: &[(String, String)]) -> String {
@@ -163,10 +217,16 @@ pub fn project_fields(item: Value, fields: &[&str]) -> Value {
 /// Marker/limit as VPC v1 documents it (limit 0-2000, default 2000); an
 /// unknown marker or bad limit is `bad`.
 pub fn v1_page<T>(input: &Input<'_>, items: Vec<T>, id_of: impl Fn(&T) -> &str, bad: impl Fn() -> ApiError) -> ApiResult<Vec<T>> {
-    let limit = otc_limit(input.query.get("limit")).map_err(|()| bad())?;
-    let page =
-        MarkerPage { marker: input.query.get("marker").filter(|m| !m.is_empty()).map(String::from), limit: Some(limit), reverse: false };
+    let (marker, limit) = v1_marker_limit(input, &bad)?;
+    let page = MarkerPage { marker: marker.map(String::from), limit: Some(limit), reverse: false };
     page_by_marker(items, &page, id_of).map_err(|()| bad())
+}
+
+/// VPC v1's marker (empty is none) and limit, for a facade that reads the
+/// page from the store itself; a bad limit is `bad`.
+pub fn v1_marker_limit<'a>(input: &Input<'a>, bad: impl Fn() -> ApiError) -> ApiResult<(Option<&'a str>, usize)> {
+    let limit = otc_limit(input.query.get("limit")).map_err(|()| bad())?;
+    Ok((input.query.get("marker").filter(|m| !m.is_empty()), limit))
 }
 
 /// The `limit` VPC v1 and v3 document: 0-2000, where 0 or none means 2000.

@@ -3,7 +3,7 @@
 //! floating IPs and network IP availability, over the one network model.
 
 use super::body::{root, Fields};
-use super::listing::neutron_list;
+use super::listing::{neutron_list, neutron_list_paged};
 use crate::errors::neutron as fault;
 use crate::model::eips::{BandwidthChoice, EipSpec};
 use crate::model::ports::{FixedIpSpec, PortChange, PortSpec};
@@ -15,6 +15,7 @@ use crate::Vpc;
 use otc_core::api::{Input, Reply};
 use otc_core::time::iso_naive;
 use otc_core::{ApiError, ApiResult};
+use otc_store::Order;
 use serde_json::{json, Value};
 
 fn bad(msg: String) -> ApiError {
@@ -438,10 +439,17 @@ impl Vpc {
         if let Some(n) = &name {
             name_ok(n)?;
         }
+        let allocation_pools = match f.opt_objects("allocation_pools")? {
+            None => None,
+            Some(list) => {
+                Some(list.iter().map(|p| Ok(PoolDoc { start: p.str("start")?, end: p.str("end")? })).collect::<ApiResult<Vec<_>>>()?)
+            }
+        };
         let ch = SubnetChange {
             name,
             description: f.opt_str("description")?,
             dns_nameservers: f.opt_str_list("dns_nameservers")?,
+            allocation_pools,
             ..Default::default()
         };
         let v = self.call(input, fault, |net| Ok(subnet_json(&net.update_subnet(id, ch)?)))?;
@@ -457,8 +465,12 @@ impl Vpc {
     // --- ports ------------------------------------------------------------------
 
     pub fn neutron_list_ports(&self, input: &Input<'_>) -> ApiResult<Reply> {
-        let items = self.call(input, fault, |net| Ok(net.ports()?.iter().map(port_json).collect()))?;
-        Reply::json(200, &neutron_list(input, "ports", items)?)
+        let page = |marker: Option<&str>, limit| {
+            let page = self.call(input, fault, |net| net.page::<Port>(PORT, marker, limit, Order::Id))?;
+            Ok(page.map(|ports| ports.iter().map(port_json).collect()))
+        };
+        let all = || self.call(input, fault, |net| Ok(net.ports()?.iter().map(port_json).collect()));
+        Reply::json(200, &neutron_list_paged(input, "ports", page, all)?)
     }
 
     pub fn neutron_show_port(&self, input: &Input<'_>) -> ApiResult<Reply> {

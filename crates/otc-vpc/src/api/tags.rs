@@ -434,7 +434,7 @@ fn change_tags(net: &mut Net<'_>, kind: Kind, id: &str, f: impl FnOnce(&mut Vec<
             let mut r: Router = net.get(ROUTER, Res::Vpc, id)?;
             if f(&mut r.tags) {
                 check(&r.tags)?;
-                net.update(ROUTER, id, None, &r)?;
+                net.update(ROUTER, id, crate::model::routers::router_key(&r), &r)?;
             }
         }
         Kind::Subnet => {

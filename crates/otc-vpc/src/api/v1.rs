@@ -4,7 +4,7 @@
 //! `{"code","message"}` with the codes of vpc/appendix/error_codes.rst.
 
 use super::body::{root, Fields};
-use super::listing::v1_page;
+use super::listing::{v1_marker_limit, v1_page};
 use crate::errors::v1 as fault;
 use crate::model::eips::{BandwidthChoice, EipSpec, EIP_TYPES};
 use crate::model::ports::{FixedIpSpec, PortSpec};
@@ -266,6 +266,14 @@ impl Vpc {
     pub fn v1_list_vpcs(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.query.get("id").map(String::from);
         let ep = input.query.get("enterprise_project_id").filter(|e| *e != "all_granted_eps").map(String::from);
+        if id.is_none() && ep.is_none() {
+            // No filter: the page is read from the store's index, so it
+            // costs its size, not the project's.
+            let (marker, limit) = v1_marker_limit(input, || vpc_bad("Query vpc list error.".into()))?;
+            let page = self.call(input, fault, |net| net.routers_page(marker, limit))?;
+            let page = page.ok_or_else(|| vpc_bad("Query vpc list error.".into()))?;
+            return Reply::json(200, &json!({"vpcs": page.iter().map(|r| vpc_json(r, true)).collect::<Vec<_>>()}));
+        }
         let all = self.call(input, fault, |net| net.routers())?;
         let all: Vec<Router> = all
             .into_iter()

@@ -55,6 +55,11 @@ struct IpClaim {
     project_id: String,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct IpFloor {
+    floor: String,
+}
+
 fn claim_id(subnet_id: &str, ip: &str) -> String {
     format!("{subnet_id}/{ip}")
 }
@@ -87,6 +92,34 @@ impl Net<'_> {
         Ok(self.tx.get(IP_CLAIM, &claim_id(subnet_id, ip))?.is_some())
     }
 
+    /// The subnet's allocation floor: every pool address below it is taken,
+    /// so the search for the lowest free one starts there instead of at the
+    /// first address (which made each port create walk every port before it).
+    fn ip_floor(&mut self, subnet_id: &str) -> ModelResult<Ipv4Addr> {
+        let floor = self.tx.get_doc::<IpFloor>(IP_FLOOR, subnet_id)?;
+        Ok(floor.and_then(|f| parse_ip(&f.floor)).unwrap_or(Ipv4Addr::UNSPECIFIED))
+    }
+
+    fn set_ip_floor(&mut self, subnet_id: &str, floor: Ipv4Addr) -> ModelResult<()> {
+        let doc = IpFloor { floor: floor.to_string() };
+        self.tx.put(otc_store::Put {
+            kind: IP_FLOOR,
+            id: subnet_id,
+            scope: self.project,
+            key: None,
+            body: serde_json::to_string(&doc).map_err(|e| otc_store::StoreError::Decode(e.to_string()))?,
+            expect: otc_store::Expect::Any,
+        })?;
+        Ok(())
+    }
+
+    /// Forgets a subnet's floor: the next allocation searches from its
+    /// first address again (its pools changed, or it is gone).
+    pub(crate) fn reset_ip_floor(&mut self, subnet_id: &str) -> ModelResult<()> {
+        self.tx.delete(IP_FLOOR, subnet_id)?;
+        Ok(())
+    }
+
     fn claim(&mut self, subnet_id: &str, ip: &str, port_id: &str) -> ModelResult<()> {
         let c = IpClaim { port_id: port_id.to_string(), project_id: self.project.to_string() };
         self.insert(IP_CLAIM, &claim_id(subnet_id, ip), Some(subnet_id), &c)
@@ -96,12 +129,18 @@ impl Net<'_> {
     fn next_free(&mut self, s: &Subnet) -> ModelResult<Ipv4Addr> {
         let net = parse_cidr(&s.cidr).expect("stored");
         let reserved = dhcp_addresses(&net);
-        for pool in subnet_pools(s) {
-            for ip in pool.iter() {
-                if reserved.contains(&ip) || Some(ip.to_string()) == s.gateway_ip {
+        let gateway = s.gateway_ip.as_deref().and_then(parse_ip);
+        let floor = self.ip_floor(&s.id)?;
+        let mut pools = subnet_pools(s);
+        pools.sort_by_key(|p| p.start);
+        for pool in pools {
+            for ip in pool.iter_from(floor) {
+                if reserved.contains(&ip) || Some(ip) == gateway {
                     continue;
                 }
                 if !self.ip_taken(&s.id, &ip.to_string())? {
+                    // Everything below `ip` is taken, and now `ip` too.
+                    self.set_ip_floor(&s.id, crate::net::from_u32(crate::net::to_u32(ip).saturating_add(1)))?;
                     return Ok(ip);
                 }
             }
@@ -164,6 +203,12 @@ impl Net<'_> {
     fn unclaim(&mut self, ips: &[FixedIp]) -> ModelResult<()> {
         for f in ips {
             self.remove(IP_CLAIM, &claim_id(&f.subnet_id, &f.ip_address))?;
+            // A freed address below the floor is the lowest free one now.
+            if let Some(ip) = parse_ip(&f.ip_address) {
+                if ip < self.ip_floor(&f.subnet_id)? {
+                    self.set_ip_floor(&f.subnet_id, ip)?;
+                }
+            }
         }
         Ok(())
     }

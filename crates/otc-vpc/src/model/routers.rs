@@ -49,6 +49,36 @@ impl Net<'_> {
         Ok(all)
     }
 
+    /// At most `limit` routers after `marker` in creation order; `None`
+    /// when the marker is not one of this project's routers.
+    pub fn routers_page(&mut self, marker: Option<&str>, limit: usize) -> ModelResult<Option<Vec<Router>>> {
+        let Some(mut page) = self.page::<Router>(ROUTER, marker, limit, Order::Created)? else {
+            return Ok(None);
+        };
+        for r in &mut page {
+            r.status = self.settled(&r.status, r.status_since);
+        }
+        Ok(Some(page))
+    }
+
+    /// Routers are keyed by name, so the name-uniqueness check reads only
+    /// the routers with that name, not all of them. Routers stored before
+    /// the key existed are keyed when their project is first used
+    /// ([`Net::key_routers_by_name`]).
+    pub(crate) fn key_routers_by_name(&mut self) -> ModelResult<()> {
+        let unkeyed: Vec<Router> = self
+            .tx
+            .list(&ListQuery { kind: ROUTER, scope: Some(self.project), ..Default::default() })?
+            .iter()
+            .filter(|rec| rec.key.is_none())
+            .map(|rec| rec.decode::<Router>())
+            .collect::<Result<_, _>>()?;
+        for r in unkeyed.iter().filter(|r| router_key(r).is_some()) {
+            self.update(ROUTER, &r.id, router_key(r), r)?;
+        }
+        Ok(())
+    }
+
     fn check_vpc_cidr(&self, cidr: &str) -> ModelResult<()> {
         match parse_cidr(cidr) {
             Some(net) if valid_vpc_cidr(&net) => Ok(()),
@@ -60,7 +90,7 @@ impl Net<'_> {
         if name.is_empty() {
             return Ok(());
         }
-        let taken = self.all::<Router>(ROUTER)?.iter().any(|r| r.name == name && Some(r.id.as_str()) != except);
+        let taken = self.keyed::<Router>(ROUTER, name)?.iter().any(|r| r.name == name && Some(r.id.as_str()) != except);
         if taken {
             return Err(Fault::NameExists(Res::Vpc));
         }
@@ -102,7 +132,7 @@ impl Net<'_> {
             created_at: self.now,
             updated_at: self.now,
         };
-        self.insert(ROUTER, &r.id, None, &r)?;
+        self.insert(ROUTER, &r.id, router_key(&r), &r)?;
         Ok(r)
     }
 
@@ -160,7 +190,7 @@ impl Net<'_> {
             r.routes = routes;
         }
         r.updated_at = self.now;
-        self.update(ROUTER, id, None, &r)?;
+        self.update(ROUTER, id, router_key(&r), &r)?;
         Ok(r)
     }
 
@@ -198,7 +228,7 @@ impl Net<'_> {
             r.extend_cidrs.push(c.clone());
         }
         r.updated_at = self.now;
-        self.update(ROUTER, id, None, &r)?;
+        self.update(ROUTER, id, router_key(&r), &r)?;
         Ok(r)
     }
 
@@ -216,7 +246,7 @@ impl Net<'_> {
             r.extend_cidrs.remove(pos);
         }
         r.updated_at = self.now;
-        self.update(ROUTER, id, None, &r)?;
+        self.update(ROUTER, id, router_key(&r), &r)?;
         Ok(r)
     }
 
@@ -313,3 +343,8 @@ impl Net<'_> {
 }
 
 use super::ports::{FixedIpSpec, PortSpec};
+
+/// A router's secondary key: its name (unnamed routers have none).
+pub(crate) fn router_key(r: &Router) -> Option<&str> {
+    Some(r.name.as_str()).filter(|n| !n.is_empty())
+}

@@ -162,7 +162,7 @@ impl Net<'_> {
     /// security group with its rules.
     pub fn bootstrap(&mut self) -> ModelResult<()> {
         if self.tx.get(PROJECT_INIT, self.project)?.is_some() {
-            return Ok(());
+            return self.key_routers_by_name();
         }
         self.tx.insert_doc(PROJECT_INIT, self.project, self.project, None, &serde_json::json!({"project_id": self.project}))?;
         let sg = self.insert_group("default", "Default security group", None, DefaultRules::EgressAndSelf)?;

@@ -2,7 +2,7 @@
 
 use super::ports::subnet_pools;
 use super::*;
-use crate::net::{first_host, is_host, overlaps, parse_cidr, parse_ip, valid_subnet_prefix};
+use crate::net::{first_host, is_host, overlaps, parse_cidr, parse_ip, valid_subnet_prefix, Pool};
 use otc_core::ids;
 
 #[derive(Debug, Clone, Default)]
@@ -172,6 +172,7 @@ impl Net<'_> {
             return Err(Fault::InUse(Res::Network, id.to_string(), Dependency::SubnetHasPorts));
         }
         for s in self.network_subnets(id)? {
+            self.reset_ip_floor(&s.id)?;
             self.remove(SUBNET, &s.id)?;
         }
         self.remove(NETWORK, &n.id)
@@ -230,18 +231,7 @@ impl Net<'_> {
         };
         self.validate_subnet(&network, &spec.cidr, gateway.as_deref(), None)?;
         check_dns(&spec.dns_nameservers, Res::Subnet)?;
-        let net = parse_cidr(&spec.cidr).expect("validated");
-        for p in &spec.allocation_pools {
-            match (parse_ip(&p.start), parse_ip(&p.end)) {
-                (Some(a), Some(b)) if is_host(&net, a) && is_host(&net, b) && a <= b => {}
-                _ => {
-                    return Err(Fault::Invalid(
-                        Res::Subnet,
-                        format!("The allocation pool {}-{} spans beyond the subnet cidr {}.", p.start, p.end, spec.cidr),
-                    ))
-                }
-            }
-        }
+        check_pools(&spec.allocation_pools, &spec.cidr, gateway.as_deref())?;
         let s = Subnet {
             id: ids::uuid(),
             project_id: self.project.to_string(),
@@ -294,7 +284,9 @@ impl Net<'_> {
             s.host_routes = v;
         }
         if let Some(v) = ch.allocation_pools {
+            check_pools(&v, &s.cidr, s.gateway_ip.as_deref())?;
             s.allocation_pools = v;
+            self.reset_ip_floor(id)?;
         }
         s.updated_at = self.now;
         self.update(SUBNET, id, Some(&s.network_id.clone()), &s)?;
@@ -309,6 +301,7 @@ impl Net<'_> {
         if !self.user_ports(&s.network_id, Some(id))?.is_empty() {
             return Err(Fault::InUse(Res::Subnet, id.to_string(), Dependency::SubnetHasPorts));
         }
+        self.reset_ip_floor(id)?;
         self.remove(SUBNET, id)
     }
 
@@ -394,7 +387,31 @@ impl Net<'_> {
             return Err(Fault::InUse(Res::Subnet, network_id.to_string(), Dependency::SubnetHasPorts));
         }
         self.detach(vpc_id, Some(&v.subnet.id), None)?;
+        self.reset_ip_floor(&v.subnet.id)?;
         self.remove(SUBNET, &v.subnet.id)?;
         self.remove(NETWORK, network_id)
     }
+}
+
+/// Allocation pools must hold only host addresses of the subnet (neither
+/// its network nor its broadcast address), start no later than they end,
+/// and leave the gateway out.
+fn check_pools(pools: &[PoolDoc], cidr: &str, gateway: Option<&str>) -> ModelResult<()> {
+    let net = parse_cidr(cidr).expect("validated");
+    let gateway = gateway.and_then(parse_ip);
+    for p in pools {
+        let range = match (parse_ip(&p.start), parse_ip(&p.end)) {
+            (Some(a), Some(b)) if is_host(&net, a) && is_host(&net, b) && a <= b => Pool { start: a, end: b },
+            _ => {
+                return Err(Fault::Invalid(
+                    Res::Subnet,
+                    format!("The allocation pool {}-{} spans beyond the subnet cidr {cidr}.", p.start, p.end),
+                ))
+            }
+        };
+        if let Some(g) = gateway.filter(|g| range.contains(*g)) {
+            return Err(Fault::Invalid(Res::Subnet, format!("Gateway ip {g} conflicts with allocation pool {}-{}.", p.start, p.end)));
+        }
+    }
+    Ok(())
 }
