@@ -53,7 +53,7 @@ impl Emulator {
             .arg(&config)
             // The access log is a line per request; benchmarks measure
             // the service, not the terminal.
-            .env("RUST_LOG", "warn")
+            .env("OTC_EMULATOR_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(data_dir.join("stderr.log")).map(Stdio::from).unwrap_or(Stdio::null()))
             .spawn()

@@ -40,11 +40,19 @@ struct Args {
     peers_script: Option<PathBuf>,
     #[arg(long)]
     peers_venv: Option<PathBuf>,
+    /// Measure only the scenarios whose name contains this (for profiling
+    /// one path; the others are set up but not loaded).
+    #[arg(long)]
+    only: Option<String>,
+    /// Internal: run as the limit server answering this many bytes.
+    #[arg(long, hide = true)]
+    serve_limit: Option<usize>,
 }
 
 pub(crate) struct Bench {
     seconds: Duration,
     levels: Vec<usize>,
+    only: Option<String>,
     out: String,
 }
 
@@ -58,8 +66,11 @@ impl Bench {
     /// Measures `target` and the limit server answering as large a body,
     /// at every concurrency level; one table row per level.
     async fn scenario(&mut self, name: &str, target: &Target, body_bytes: usize) -> Vec<Stats> {
-        let limit_addr = limit::start(body_bytes).await;
-        let limit = Target { addr: limit_addr, next: target.next.clone(), ok: &[200] };
+        if self.only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            return Vec::new();
+        }
+        let server = limit::LimitServer::spawn(body_bytes);
+        let limit = Target { addr: server.addr, next: target.next.clone(), ok: &[200] };
         let mut all = Vec::new();
         for &c in &self.levels.clone() {
             let s = load::run(target, c, self.seconds).await;
@@ -90,10 +101,17 @@ async fn body_len(emu: &Emulator, r: Req) -> usize {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args = Args::parse();
+    if let Some(bytes) = args.serve_limit {
+        return limit::serve(bytes).await;
+    }
     let smoke = args.smoke;
     let seconds = args.seconds.unwrap_or(if smoke { 0.3 } else { 5.0 });
-    let mut b =
-        Bench { seconds: Duration::from_secs_f64(seconds), levels: if smoke { vec![1, 4] } else { vec![1, 8, 32] }, out: String::new() };
+    let mut b = Bench {
+        seconds: Duration::from_secs_f64(seconds),
+        levels: if smoke { vec![1, 4] } else { vec![1, 8, 32] },
+        only: args.only.clone(),
+        out: String::new(),
+    };
     let scale = args.scale.unwrap_or(if smoke { 1_000 } else { 10_000 });
     let dir = tempfile::tempdir().expect("a temporary directory");
 
