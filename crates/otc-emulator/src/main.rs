@@ -1,6 +1,11 @@
 use clap::Parser;
 use otc_emulator::config::{Cli, Command, Config, LogFormat};
 
+// Serving a request is allocation after allocation (JSON values, strings);
+// glibc's allocator was a third of a list's time, mimalloc a fraction of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("OTC_EMULATOR_LOG").unwrap_or_else(|_| "info".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);

@@ -19,7 +19,8 @@ use otc_core::api::{AuthFailure, Authenticator, CatalogEntry};
 use otc_core::{ApiResult, Clock, Ctx};
 use otc_store::{ListQuery, Store, TxExt};
 use serde::Deserialize;
-use std::sync::RwLock;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// Identity settings: token lifetime and what exists out of the box.
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +97,11 @@ pub struct Iam {
     regions: Vec<String>,
     /// Every served service's catalog entries; set once all are mounted.
     catalog: RwLock<Vec<CatalogEntry>>,
+    /// Token catalogs already rendered, per (project and region, base
+    /// URL): the same for every token of a scope, and a fifth of the cost
+    /// of issuing a token when rendered each time. Emptied when the
+    /// entries change.
+    rendered: RwLock<HashMap<(Option<(String, String)>, String), Arc<Vec<serde_json::Value>>>>,
 }
 
 impl Iam {
@@ -108,14 +114,38 @@ impl Iam {
         }
         regions.sort();
         regions.dedup();
-        let iam =
-            Iam { store, clock, token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64), regions, catalog: RwLock::new(Vec::new()) };
+        let iam = Iam {
+            store,
+            clock,
+            token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64),
+            regions,
+            catalog: RwLock::new(Vec::new()),
+            rendered: RwLock::new(HashMap::new()),
+        };
         iam.bootstrap(cfg)?;
         Ok(iam)
     }
 
     pub fn set_catalog(&self, entries: Vec<CatalogEntry>) {
         *self.catalog.write().expect("catalog lock") = entries;
+        self.rendered.write().expect("catalog lock").clear();
+    }
+
+    /// The catalog of a token of `scope` (project id and region; none for
+    /// a domain scope), as reached at `base_url`.
+    pub(crate) fn token_catalog(&self, scope: Option<(&str, &str)>, base_url: &str) -> Arc<Vec<serde_json::Value>> {
+        let key = (scope.map(|(p, r)| (p.to_string(), r.to_string())), base_url.to_string());
+        if let Some(c) = self.rendered.read().expect("catalog lock").get(&key) {
+            return c.clone();
+        }
+        let c = Arc::new(catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, base_url));
+        let mut rendered = self.rendered.write().expect("catalog lock");
+        // Base URLs follow the Host header: bounded, whatever clients send.
+        if rendered.len() >= 1024 {
+            rendered.clear();
+        }
+        rendered.insert(key, c.clone());
+        c
     }
 
     pub fn catalog_entries(&self) -> Vec<CatalogEntry> {

@@ -2,7 +2,7 @@
 
 use super::body::{self, Obj};
 use crate::model::{self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, TOKEN, USER};
-use crate::{catalog, errors, Iam};
+use crate::{errors, Iam};
 use otc_core::api::{Input, Reply};
 use otc_core::{time, ApiResult};
 use otc_store::{ListQuery, Put, Tx, TxExt};
@@ -160,7 +160,7 @@ impl Iam {
         }
         if with_catalog {
             let scope = t.project.as_ref().map(|p| (p.id.as_str(), p.region.as_str()));
-            body["catalog"] = Value::Array(catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, base_url));
+            body["catalog"] = Value::Array(self.token_catalog(scope, base_url).as_ref().clone());
         }
         json!({ "token": body })
     }
