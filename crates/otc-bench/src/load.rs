@@ -55,11 +55,23 @@ pub struct Stats {
     pub seconds: f64,
     pub p50_us: u64,
     pub p99_us: u64,
+    hist: Histogram<u64>,
 }
 
 impl Stats {
     pub fn rps(&self) -> f64 {
         self.requests as f64 / self.seconds
+    }
+
+    /// One measurement made of several slices of the same load.
+    pub fn merge(mut self, other: Stats) -> Stats {
+        let _ = self.hist.add(&other.hist);
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.seconds += other.seconds;
+        self.p50_us = self.hist.value_at_quantile(0.5);
+        self.p99_us = self.hist.value_at_quantile(0.99);
+        self
     }
 }
 
@@ -161,5 +173,6 @@ pub async fn run(target: &Target, concurrency: usize, duration: Duration) -> Sta
         seconds: started.elapsed().as_secs_f64(),
         p50_us: hist.value_at_quantile(0.5),
         p99_us: hist.value_at_quantile(0.99),
+        hist,
     }
 }
