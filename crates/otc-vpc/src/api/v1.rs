@@ -16,6 +16,7 @@ use crate::Vpc;
 use otc_core::api::{handler, Access::Project, Family, Input, Op, Reply};
 use otc_core::time::{iso_naive, iso_seconds};
 use otc_core::{ApiError, ApiResult};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -107,16 +108,51 @@ fn check_description(d: &str, bad: &dyn Fn(String) -> ApiError) -> ApiResult<()>
 
 // --- renderings -----------------------------------------------------------
 
-fn vpc_json(r: &Router, with_snat: bool) -> Value {
-    let mut v = json!({
-        "id": r.id, "name": r.name, "description": r.description, "cidr": r.cidr, "status": r.status,
-        "routes": r.routes, "enterprise_project_id": r.enterprise_project_id, "tenant_id": r.project_id,
-        "created_at": iso_naive(r.created_at), "updated_at": iso_naive(r.updated_at),
-    });
-    if with_snat {
-        v["enable_shared_snat"] = json!(false);
+/// A VPC as v1 shows it. A struct rather than a `json!` value because
+/// lists render one per VPC on every call; fields in the order a JSON map
+/// would sort them, so both renderings are the same bytes.
+#[derive(Serialize)]
+struct VpcView<'a> {
+    cidr: &'a str,
+    created_at: String,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enable_shared_snat: Option<bool>,
+    enterprise_project_id: &'a str,
+    id: &'a str,
+    name: &'a str,
+    routes: &'a [Route],
+    status: &'a str,
+    tenant_id: &'a str,
+    updated_at: String,
+}
+
+fn vpc_view(r: &Router, with_snat: bool) -> VpcView<'_> {
+    VpcView {
+        cidr: &r.cidr,
+        created_at: iso_naive(r.created_at),
+        description: &r.description,
+        enable_shared_snat: with_snat.then_some(false),
+        enterprise_project_id: &r.enterprise_project_id,
+        id: &r.id,
+        name: &r.name,
+        routes: &r.routes,
+        status: &r.status,
+        tenant_id: &r.project_id,
+        updated_at: iso_naive(r.updated_at),
     }
-    v
+}
+
+fn vpc_json(r: &Router, with_snat: bool) -> Value {
+    serde_json::to_value(vpc_view(r, with_snat)).unwrap_or_default()
+}
+
+fn vpc_list(page: &[Router]) -> ApiResult<Reply> {
+    #[derive(Serialize)]
+    struct Vpcs<'a> {
+        vpcs: Vec<VpcView<'a>>,
+    }
+    Reply::json(200, &Vpcs { vpcs: page.iter().map(|r| vpc_view(r, true)).collect() })
 }
 
 fn subnet_json(v: &VpcSubnet) -> Value {
@@ -272,7 +308,7 @@ impl Vpc {
             let (marker, limit) = v1_marker_limit(input, || vpc_bad("Query vpc list error.".into()))?;
             let page = self.call(input, fault, |net| net.routers_page(marker, limit))?;
             let page = page.ok_or_else(|| vpc_bad("Query vpc list error.".into()))?;
-            return Reply::json(200, &json!({"vpcs": page.iter().map(|r| vpc_json(r, true)).collect::<Vec<_>>()}));
+            return vpc_list(&page);
         }
         let all = self.call(input, fault, |net| net.routers())?;
         let all: Vec<Router> = all
@@ -281,7 +317,7 @@ impl Vpc {
             .filter(|r| ep.as_ref().is_none_or(|e| &r.enterprise_project_id == e))
             .collect();
         let page = v1_page(input, all, |r| &r.id, || vpc_bad("Query vpc list error.".into()))?;
-        Reply::json(200, &json!({"vpcs": page.iter().map(|r| vpc_json(r, true)).collect::<Vec<_>>()}))
+        vpc_list(&page)
     }
 
     pub fn v1_show_vpc(&self, input: &Input<'_>) -> ApiResult<Reply> {
