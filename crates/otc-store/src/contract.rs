@@ -176,3 +176,33 @@ fn sqlite_reopens_with_order_revisions_and_only_committed_work() {
     })
     .unwrap();
 }
+
+#[test]
+fn sqlite_moves_rows_of_the_old_table_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        // The layout data directories had before `documents`.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE docs (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL,
+                scope TEXT NOT NULL, key TEXT, body TEXT NOT NULL, revision INTEGER NOT NULL, UNIQUE (kind, id));
+             INSERT INTO docs (kind, id, scope, key, body, revision) VALUES ('vpc', 'b', 'p1', 'web', '{}', 3);
+             INSERT INTO docs (kind, id, scope, key, body, revision) VALUES ('vpc', 'a', 'p1', NULL, '{}', 1);",
+        )
+        .unwrap();
+    }
+    let s = Store::sqlite(&path).unwrap();
+    s.txn(|tx| {
+        let all = tx.list(&ListQuery { kind: "vpc", scope: Some("p1"), ..Default::default() })?;
+        let got: Vec<(String, Option<String>, i64)> = all.into_iter().map(|r| (r.id, r.key, r.revision)).collect();
+        assert_eq!(got, [("b".to_string(), Some("web".to_string()), 3), ("a".to_string(), None, 1)]);
+        tx.put(put("vpc", "c", "p1", "{}", Expect::Absent))?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    drop(s);
+    let s = Store::sqlite(&path).unwrap();
+    let n = s.txn(|tx| tx.count("vpc", Some("p1"))).unwrap();
+    assert_eq!(n, 3);
+}
