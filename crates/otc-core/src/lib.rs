@@ -5,6 +5,7 @@
 pub mod api;
 pub mod clock;
 pub mod ctx;
+pub mod durability;
 pub mod error;
 pub mod ids;
 pub mod lifecycle;

@@ -9,7 +9,8 @@
 //! 4. read the body within the size limit (413)
 //! 5. authenticate the X-Auth-Token into a `Ctx`
 //! 6. authorise: a `{project_id}` in the path must be the caller's project
-//! 7. run the handler (a panic becomes a 500, never a dropped connection)
+//! 7. run the handler (a panic becomes a 500, never a dropped connection),
+//!    then wait until what it committed is written to disk
 //! 8. render: status, headers, JSON; errors in the family's envelope
 
 mod control;
@@ -144,7 +145,8 @@ impl Gateway {
             }
         };
 
-        // 5. authenticate
+        // 5. authenticate (whatever this thread noted before is not ours)
+        drop(otc_core::durability::take());
         let ctx = match op.access {
             Access::Public => None,
             Access::Authenticated | Access::Project => {
@@ -195,20 +197,30 @@ impl Gateway {
         }
 
         // 7. run
-        let query = Query::parse(parts.uri.query());
-        let headers = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-        let input = Input {
-            ctx: ctx.as_ref(),
-            request_id,
-            params: &params,
-            query: &query,
-            headers: &headers,
-            body: &body,
-            base_url: &self.settings.base_url,
-            bad_body,
+        let result = {
+            let query = Query::parse(parts.uri.query());
+            let headers = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+            let input = Input {
+                ctx: ctx.as_ref(),
+                request_id,
+                params: &params,
+                query: &query,
+                headers: &headers,
+                body: &body,
+                base_url: &self.settings.base_url,
+                bad_body,
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (op.handler)(&input)))
+                .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")))
         };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (op.handler)(&input)))
-            .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")));
+
+        // 7b. what the handler committed is on disk before anyone hears of it
+        if let Some(written) = otc_core::durability::take() {
+            if let Err(e) = written.await {
+                tracing::error!(request_id, error = %e, "a commit could not be written");
+                return error_response(op.family, &ApiError::internal(format!("storage failure: {e}")), request_id);
+            }
+        }
 
         // 8. render
         match result {

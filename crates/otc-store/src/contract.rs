@@ -206,3 +206,20 @@ fn sqlite_moves_rows_of_the_old_table_over() {
     let n = s.txn(|tx| tx.count("vpc", Some("p1"))).unwrap();
     assert_eq!(n, 3);
 }
+
+#[test]
+fn sqlite_commits_are_on_disk_once_their_wait_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let s = Store::sqlite(&path).unwrap();
+    drop(otc_core::durability::take());
+    s.txn(|tx| tx.put(put("vpc", "a", "p1", "{}", Expect::Absent))).unwrap();
+    let written = otc_core::durability::take().expect("a commit leaves a wait behind");
+    tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(written).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM documents WHERE kind = 'vpc' AND id = 'a'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+    // Reading leaves nothing to wait for.
+    s.txn(|tx| tx.get("vpc", "a")).unwrap();
+    assert!(otc_core::durability::take().is_none());
+}

@@ -2,22 +2,30 @@
 //! SQLite database file.
 //!
 //! Reads are served from the image and never touch the file. A transaction
-//! that changed something writes exactly those documents to SQLite, in one
-//! SQLite transaction, before it returns: what a caller was told is stored
-//! is on disk. WAL journal with `synchronous=NORMAL`: a commit survives the
-//! process being killed (only a power loss can take the last commits), at
-//! a cost of tens of microseconds. On open the whole file is read back into
-//! the image, in creation order.
+//! that changed something hands the final state of exactly those documents
+//! to the writer thread, which appends whatever has queued up to SQLite in
+//! one SQLite transaction (group commit), in commit order. The gateway
+//! answers a request only once its commits are written
+//! ([`otc_core::durability`]): what a caller was told is stored is on disk.
+//! WAL journal with `synchronous=NORMAL`: a commit survives the process
+//! being killed (only a power loss can take the last commits). On open the
+//! whole file is read back into the image, in creation order.
 //!
-//! One lock serialises transactions, which is what makes them
-//! serialisable; one process owns a data directory.
+//! One lock serialises transactions on the image, which is what makes them
+//! serialisable; one process owns a data directory. Should a write ever
+//! fail (disk full), every later wait fails too: the image is ahead of the
+//! disk, and the emulator says so on every write until restarted.
 
 use crate::image::{Doc, Image, ImageTx, Undo};
 use crate::{Backend, Record, StoreError, Tx};
+use otc_core::durability::{self, Barrier, Wait};
 use parking_lot::Mutex;
 use rusqlite::{params, Connection};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::mpsc;
+use std::sync::Arc;
+use tokio::sync::watch;
 
 // One row per document, clustered on (kind, id): a write touches one
 // b-tree, and nothing else (no rowid index, no AUTOINCREMENT counter), so
@@ -44,13 +52,55 @@ INSERT INTO documents (kind, id, seq, scope, key, body, revision)
 DROP TABLE docs;
 ";
 
-struct Durable {
+/// The final state of one document a commit touched: `None` is deleted.
+struct Row {
+    kind: String,
+    id: String,
+    doc: Option<Doc>,
+}
+
+/// One committed transaction's writes, `seq`-th in commit order.
+struct Batch {
+    seq: u64,
+    rows: Vec<Row>,
+}
+
+/// How far the writer has got: every commit up to `written` is on disk,
+/// unless a write failed.
+#[derive(Clone, Default)]
+struct Progress {
+    written: u64,
+    failed: Option<String>,
+}
+
+struct Writes {
+    progress: watch::Receiver<Progress>,
+}
+
+impl Barrier for Writes {
+    fn wait(&self, seq: u64) -> Wait {
+        let mut rx = self.progress.clone();
+        Box::pin(async move {
+            let p = rx.wait_for(|p| p.written >= seq || p.failed.is_some()).await.map_err(|_| "the store's writer stopped".to_string())?;
+            match &p.failed {
+                Some(e) => Err(e.clone()),
+                None => Ok(()),
+            }
+        })
+    }
+}
+
+struct Committer {
     image: Image,
-    conn: Connection,
+    /// The last commit handed to the writer.
+    seq: u64,
+    queue: mpsc::Sender<Batch>,
 }
 
 pub struct SqliteBackend {
-    inner: Mutex<Durable>,
+    inner: Mutex<Committer>,
+    writes: Arc<Writes>,
+    writer: Option<std::thread::JoinHandle<()>>,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -75,7 +125,46 @@ impl SqliteBackend {
             tx.commit().map_err(db_err)?;
         }
         let image = load(&conn)?;
-        Ok(SqliteBackend { inner: Mutex::new(Durable { image, conn }) })
+        let (queue, batches) = mpsc::channel();
+        let (progress, rx) = watch::channel(Progress::default());
+        let writer = std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || write_batches(conn, batches, progress))
+            .map_err(|e| StoreError::Backend(format!("the store's writer thread: {e}")))?;
+        Ok(SqliteBackend {
+            inner: Mutex::new(Committer { image, seq: 0, queue }),
+            writes: Arc::new(Writes { progress: rx }),
+            writer: Some(writer),
+        })
+    }
+}
+
+impl Drop for SqliteBackend {
+    /// Closing the queue lets the writer finish what is queued; waiting for
+    /// it means a store dropped is a store written.
+    fn drop(&mut self) {
+        let (queue, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.inner.lock().queue, queue));
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// The writer thread: takes every batch queued so far and writes them in
+/// one SQLite transaction, until the queue closes.
+fn write_batches(mut conn: Connection, batches: mpsc::Receiver<Batch>, progress: watch::Sender<Progress>) {
+    while let Ok(first) = batches.recv() {
+        let mut group = vec![first];
+        group.extend(batches.try_iter());
+        let last = group.last().map_or(0, |b| b.seq);
+        match persist(&mut conn, &group) {
+            Ok(()) => progress.send_modify(|p| p.written = last),
+            Err(e) => {
+                tracing::error!(error = %e, "writing to the store failed; restart the emulator");
+                progress.send_modify(|p| p.failed = Some(e.to_string()));
+            }
+        }
     }
 }
 
@@ -98,15 +187,20 @@ fn load(conn: &Connection) -> Result<Image, StoreError> {
     Ok(image)
 }
 
-/// Writes the final state of every document `undo` names.
-fn persist(conn: &mut Connection, image: &Image, undo: &Undo) -> Result<(), StoreError> {
+/// The final state of every document `undo` names, once each.
+fn rows(image: &Image, undo: &Undo) -> Vec<Row> {
+    let mut seen = HashSet::new();
+    undo.iter()
+        .filter(|(kind, id, _)| seen.insert((kind.as_str(), id.as_str())))
+        .map(|(kind, id, _)| Row { kind: kind.clone(), id: id.clone(), doc: image.doc(kind, id).cloned() })
+        .collect()
+}
+
+/// Writes a group of batches in one SQLite transaction.
+fn persist(conn: &mut Connection, group: &[Batch]) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(db_err)?;
-    let mut done = HashSet::new();
-    for (kind, id, _) in undo {
-        if !done.insert((kind.as_str(), id.as_str())) {
-            continue;
-        }
-        match image.doc(kind, id) {
+    for row in group.iter().flat_map(|b| &b.rows) {
+        match &row.doc {
             Some(d) => {
                 let r = &d.rec;
                 tx.prepare_cached(
@@ -120,7 +214,7 @@ fn persist(conn: &mut Connection, image: &Image, undo: &Undo) -> Result<(), Stor
             None => {
                 tx.prepare_cached("DELETE FROM documents WHERE kind = ?1 AND id = ?2")
                     .map_err(db_err)?
-                    .execute(params![kind, id])
+                    .execute(params![row.kind, row.id])
                     .map_err(db_err)?;
             }
         }
@@ -131,24 +225,24 @@ fn persist(conn: &mut Connection, image: &Image, undo: &Undo) -> Result<(), Stor
 impl Backend for SqliteBackend {
     fn run(&self, f: &mut dyn FnMut(&mut dyn Tx) -> bool) -> Result<(), StoreError> {
         let mut guard = self.inner.lock();
-        let Durable { image, conn } = &mut *guard;
-        let mut tx = ImageTx::new(image);
+        let c = &mut *guard;
+        let mut tx = ImageTx::new(&mut c.image);
         let commit = f(&mut tx);
         let undo = std::mem::take(&mut tx.undo);
         if undo.is_empty() {
             return Ok(());
         }
-        if commit {
-            match persist(conn, image, &undo) {
-                Ok(()) => return Ok(()),
-                // Not on disk, so not stored: the image goes back too.
-                Err(e) => {
-                    ImageTx::roll_back(image, undo);
-                    return Err(e);
-                }
-            }
+        if !commit {
+            ImageTx::roll_back(&mut c.image, undo);
+            return Ok(());
         }
-        ImageTx::roll_back(image, undo);
+        let batch = Batch { seq: c.seq + 1, rows: rows(&c.image, &undo) };
+        if c.queue.send(batch).is_err() {
+            ImageTx::roll_back(&mut c.image, undo);
+            return Err(StoreError::Backend("the store's writer stopped".into()));
+        }
+        c.seq += 1;
+        durability::note(c.seq, self.writes.clone());
         Ok(())
     }
 
