@@ -215,6 +215,11 @@ impl Reply {
         Ok(Reply { status, headers: Vec::new(), body: Some(serde_json::to_vec(body)?) })
     }
 
+    /// A body its handler serialised to JSON itself.
+    pub fn raw_json(status: u16, body: Vec<u8>) -> Reply {
+        Reply { status, headers: Vec::new(), body: Some(body) }
+    }
+
     pub fn empty(status: u16) -> Reply {
         Reply { status, headers: Vec::new(), body: None }
     }

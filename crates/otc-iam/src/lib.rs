@@ -101,7 +101,14 @@ pub struct Iam {
     /// URL): the same for every token of a scope, and a fifth of the cost
     /// of issuing a token when rendered each time. Emptied when the
     /// entries change.
-    rendered: RwLock<HashMap<(Option<(String, String)>, String), Arc<Vec<serde_json::Value>>>>,
+    rendered: RwLock<HashMap<(Option<(String, String)>, String), Arc<Catalog>>>,
+}
+
+/// A token catalog rendered once: as values for bodies built as values,
+/// and as JSON text to splice into token bodies as is.
+pub(crate) struct Catalog {
+    pub values: Vec<serde_json::Value>,
+    pub json: Box<serde_json::value::RawValue>,
 }
 
 impl Iam {
@@ -133,12 +140,14 @@ impl Iam {
 
     /// The catalog of a token of `scope` (project id and region; none for
     /// a domain scope), as reached at `base_url`.
-    pub(crate) fn token_catalog(&self, scope: Option<(&str, &str)>, base_url: &str) -> Arc<Vec<serde_json::Value>> {
+    pub(crate) fn token_catalog(&self, scope: Option<(&str, &str)>, base_url: &str) -> Arc<Catalog> {
         let key = (scope.map(|(p, r)| (p.to_string(), r.to_string())), base_url.to_string());
         if let Some(c) = self.rendered.read().expect("catalog lock").get(&key) {
             return c.clone();
         }
-        let c = Arc::new(catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, base_url));
+        let values = catalog::token_catalog(&self.catalog_entries(), &self.regions, scope, base_url);
+        let json = serde_json::value::to_raw_value(&values).expect("a catalog of JSON values serialises");
+        let c = Arc::new(Catalog { values, json });
         let mut rendered = self.rendered.write().expect("catalog lock");
         // Base URLs follow the Host header: bounded, whatever clients send.
         if rendered.len() >= 1024 {

@@ -107,7 +107,7 @@ impl Iam {
     pub(crate) fn auth_catalog(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let scope = ctx.project_id.as_deref().zip(ctx.region.as_deref());
-        let catalog = self.token_catalog(scope, input.base_url).as_ref().clone();
+        let catalog = &self.token_catalog(scope, input.base_url).values;
         Reply::json(200, &json!({"catalog": catalog, "links": {"self": format!("{}/v3/auth/catalog", input.base_url)}}))
     }
 

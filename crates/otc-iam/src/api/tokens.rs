@@ -141,13 +141,26 @@ impl Iam {
             Ok(token)
         })?;
         let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
-        Reply::json(201, &self.token_body(&token, with_catalog, input.base_url)).map(|r| r.header("x-subject-token", secret))
+        Ok(Reply::raw_json(201, self.token_body(&token, with_catalog, input.base_url)?).header("x-subject-token", secret))
     }
 
-    /// The documented `{"token": {...}}` body.
-    fn token_body(&self, t: &Token, with_catalog: bool, base_url: &str) -> Value {
+    /// The documented `{"token": {...}}` body, serialised. The catalog,
+    /// most of the body and the same for every token of a scope, is spliced
+    /// in as the JSON text rendered once ([`Iam::token_catalog`]).
+    fn token_body(&self, t: &Token, with_catalog: bool, base_url: &str) -> ApiResult<Vec<u8>> {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            token: Inner<'a>,
+        }
+        #[derive(serde::Serialize)]
+        struct Inner<'a> {
+            #[serde(flatten)]
+            fields: &'a Value,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            catalog: Option<&'a serde_json::value::RawValue>,
+        }
         let domain = json!({"id": t.domain_id, "name": t.domain_name});
-        let mut body = json!({
+        let mut fields = json!({
             "methods": t.methods,
             "expires_at": time::iso_micros(t.expires_at),
             "issued_at": time::iso_micros(t.issued_at),
@@ -155,14 +168,13 @@ impl Iam {
             "roles": t.roles.iter().map(|r| json!({"id": "0", "name": r})).collect::<Vec<_>>(),
         });
         match &t.project {
-            Some(p) => body["project"] = json!({"id": p.id, "name": p.name, "domain": domain}),
-            None => body["domain"] = domain,
+            Some(p) => fields["project"] = json!({"id": p.id, "name": p.name, "domain": domain}),
+            None => fields["domain"] = domain,
         }
-        if with_catalog {
-            let scope = t.project.as_ref().map(|p| (p.id.as_str(), p.region.as_str()));
-            body["catalog"] = Value::Array(self.token_catalog(scope, base_url).as_ref().clone());
-        }
-        json!({ "token": body })
+        let scope = t.project.as_ref().map(|p| (p.id.as_str(), p.region.as_str()));
+        let catalog = with_catalog.then(|| self.token_catalog(scope, base_url));
+        let body = Body { token: Inner { fields: &fields, catalog: catalog.as_deref().map(|c| c.json.as_ref()) } };
+        Ok(serde_json::to_vec(&body)?)
     }
 
     /// The subject token of a validate/revoke call, visible to the caller:
@@ -181,7 +193,7 @@ impl Iam {
     pub(crate) fn validate_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let (secret, token) = self.subject(input, false)?;
         let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
-        Reply::json(200, &self.token_body(&token, with_catalog, input.base_url)).map(|r| r.header("x-subject-token", secret))
+        Ok(Reply::raw_json(200, self.token_body(&token, with_catalog, input.base_url)?).header("x-subject-token", secret))
     }
 
     pub(crate) fn check_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
