@@ -3,9 +3,10 @@
 //! `fields`; VPC v1's marker/limit; VPC v3's repeated filters and
 //! `page_info`.
 
-use otc_core::api::{Input, Query};
+use otc_core::api::{Input, Query, Reply};
 use otc_core::pagination::{page_by_marker, MarkerPage};
 use otc_core::{ApiError, ApiResult};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// Query keys that steer a listing rather than filter it.
@@ -107,18 +108,34 @@ pub fn neutron_list_at(input: &Input<'_>, collection: &str, path: &str, items: V
     Ok(neutron_page(input, collection, path, items, limit, effective, reverse))
 }
 
+/// A resource as a Neutron list shows it, written straight to the
+/// serializer (see [`neutron_list_paged`]).
+pub trait NeutronView {
+    fn id(&self) -> &str;
+    fn serialize_view<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+}
+
+struct AsView<'a, T>(&'a T);
+
+impl<T: NeutronView> Serialize for AsView<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_view(s)
+    }
+}
+
 /// A Neutron list whose facade can read one page of the collection in id
 /// order straight from the store (`page(marker, limit)`, `None` for an
 /// unknown marker). That is used when the query only pages forward in
 /// Neutron's default order, so the answer costs the page, not the
-/// collection; any filter or other order goes through `all` and
-/// [`neutron_list`].
-pub fn neutron_list_paged(
+/// collection, and is serialised from the items' views without building
+/// JSON values (unless `fields` asks for a projection). Any filter or other
+/// order goes through `all` and [`neutron_list`].
+pub fn neutron_list_paged<T: NeutronView>(
     input: &Input<'_>,
     collection: &str,
-    page: impl FnOnce(Option<&str>, usize) -> ApiResult<Option<Vec<Value>>>,
+    page: impl FnOnce(Option<&str>, usize) -> ApiResult<Option<Vec<T>>>,
     all: impl FnOnce() -> ApiResult<Vec<Value>>,
-) -> ApiResult<Value> {
+) -> ApiResult<Reply> {
     let q = input.query;
     let plain = q.0.iter().all(|(k, v)| match k.as_str() {
         "limit" | "marker" | "fields" => true,
@@ -128,11 +145,39 @@ pub fn neutron_list_paged(
         _ => false,
     });
     if !plain {
-        return neutron_list(input, collection, all()?);
+        return Reply::json(200, &neutron_list(input, collection, all()?)?);
     }
     let (limit, effective) = neutron_limit(q)?;
     let items = page(q.get("marker"), effective)?.ok_or_else(|| bad_marker(q))?;
-    Ok(neutron_page(input, collection, &collection_path(collection), items, limit, effective, false))
+    let path = collection_path(collection);
+    if q.has("fields") {
+        let values = items.iter().map(|i| serde_json::to_value(AsView(i))).collect::<Result<Vec<_>, _>>()?;
+        return Reply::json(200, &neutron_page(input, collection, &path, values, limit, effective, false));
+    }
+    let ends = items.first().map(T::id).zip(items.last().map(T::id));
+    let links = page_links(input, &path, ends, items.len(), limit, effective, false);
+    let views: Vec<AsView<'_, T>> = items.iter().map(AsView).collect();
+    Reply::json(200, &Listing { collection, items: &views, links })
+}
+
+/// `{"<collection>": [...], "<collection>_links": [...]}` with the items
+/// serialised as they are.
+struct Listing<'a, V> {
+    collection: &'a str,
+    items: &'a [V],
+    links: Vec<Value>,
+}
+
+impl<V: Serialize> Serialize for Listing<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(self.collection, self.items)?;
+        if !self.links.is_empty() {
+            m.serialize_entry(&format!("{}_links", self.collection), &self.links)?;
+        }
+        m.end()
+    }
 }
 
 /// The `limit` asked for (none, or 0, is none) and the page size in force.
@@ -162,30 +207,9 @@ fn neutron_page(
     reverse: bool,
 ) -> Value {
     let q = input.query;
-    let mut links = Vec::new();
-    if limit.is_some() || q.has("marker") {
-        let base = format!("{}{path}", input.base_url);
-        let keep: Vec<(String, String)> = q.0.iter().filter(|(k, _)| k != "marker" && k != "page_reverse").cloned().collect();
-        let href = |marker: &str, rev: bool| {
-            let mut s = form_query(&keep);
-            if !s.is_empty() {
-                s.push('&');
-            }
-            s.push_str(&format!("marker={marker}"));
-            if rev {
-                s.push_str("&page_reverse=True");
-            }
-            format!("{base}?{s}")
-        };
-        if let (Some(first), Some(last)) = (items.first(), items.last()) {
-            if items.len() >= effective || reverse {
-                links.push(json!({"rel": "next", "href": href(last["id"].as_str().unwrap_or(""), false)}));
-            }
-            if q.has("marker") || reverse {
-                links.push(json!({"rel": "previous", "href": href(first["id"].as_str().unwrap_or(""), true)}));
-            }
-        }
-    }
+    let id = |i: &Value| i["id"].as_str().unwrap_or("").to_string();
+    let ends = items.first().map(id).zip(items.last().map(id));
+    let links = page_links(input, path, ends.as_ref().map(|(f, l)| (f.as_str(), l.as_str())), items.len(), limit, effective, reverse);
     let fields = q.all("fields");
     if !fields.is_empty() {
         items = items.into_iter().map(|i| project_fields(i, &fields)).collect();
@@ -196,6 +220,44 @@ fn neutron_page(
         out.insert(format!("{collection}_links"), Value::Array(links));
     }
     Value::Object(out)
+}
+
+/// Neutron's `next`/`previous` links for a page whose first and last
+/// items have the ids `ends`.
+fn page_links(
+    input: &Input<'_>,
+    path: &str,
+    ends: Option<(&str, &str)>,
+    len: usize,
+    limit: Option<usize>,
+    effective: usize,
+    reverse: bool,
+) -> Vec<Value> {
+    let q = input.query;
+    let mut links = Vec::new();
+    let Some((first, last)) = ends.filter(|_| limit.is_some() || q.has("marker")) else {
+        return links;
+    };
+    let base = format!("{}{path}", input.base_url);
+    let keep: Vec<(String, String)> = q.0.iter().filter(|(k, _)| k != "marker" && k != "page_reverse").cloned().collect();
+    let href = |marker: &str, rev: bool| {
+        let mut s = form_query(&keep);
+        if !s.is_empty() {
+            s.push('&');
+        }
+        s.push_str(&format!("marker={marker}"));
+        if rev {
+            s.push_str("&page_reverse=True");
+        }
+        format!("{base}?{s}")
+    };
+    if len >= effective || reverse {
+        links.push(json!({"rel": "next", "href": href(last, false)}));
+    }
+    if q.has("marker") || reverse {
+        links.push(json!({"rel": "previous", "href": href(first, true)}));
+    }
+    links
 }
 
 fn form_query(pairs: &[(String, String)]) -> String {
