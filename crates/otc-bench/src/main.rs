@@ -247,7 +247,14 @@ async fn seed(addr: std::net::SocketAddr, token: &str, n: usize, make: impl Fn(u
 /// Microseconds one token validation takes through identity's
 /// authenticator, on the emulator's own SQLite file.
 fn validation_cost(emu: &Emulator, rounds: u32) -> f64 {
-    let store = otc_store::Store::sqlite(&emu.data_dir.join("state.db")).expect("the emulator's store opens");
+    // A snapshot of the emulator's database, not the file itself: one
+    // process owns a data directory, and identity's start-up may write.
+    let copy = tempfile::tempdir().expect("a temporary directory");
+    let snapshot = copy.path().join("state.db");
+    rusqlite::Connection::open(emu.data_dir.join("state.db"))
+        .and_then(|c| c.execute("VACUUM INTO ?1", [snapshot.to_string_lossy()]))
+        .expect("a snapshot of the emulator's database");
+    let store = otc_store::Store::sqlite(&snapshot).expect("the snapshot opens");
     let cfg: otc_iam::IamConfig = Default::default();
     let iam = otc_iam::Iam::new(store, otc_core::Clock::new(), &cfg).expect("identity over the store");
     let started = Instant::now();
