@@ -223,3 +223,14 @@ fn sqlite_commits_are_on_disk_once_their_wait_resolves() {
     s.txn(|tx| tx.get("vpc", "a")).unwrap();
     assert!(otc_core::durability::take().is_none());
 }
+
+#[test]
+fn sqlite_file_has_one_owner_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let first = Store::sqlite(&path).unwrap();
+    let second = Store::sqlite(&path);
+    assert!(matches!(second, Err(StoreError::Backend(m)) if m.contains("another emulator process")));
+    drop(first);
+    Store::sqlite(&path).unwrap();
+}

@@ -12,7 +12,8 @@
 //! whole file is read back into the image, in creation order.
 //!
 //! One lock serialises transactions on the image, which is what makes them
-//! serialisable; one process owns a data directory. Should a write ever
+//! serialisable; one process owns a database file (a lock file next to it
+//! refuses a second). Should a write ever
 //! fail (disk full), every later wait fails too: the image is ahead of the
 //! disk, and the emulator says so on every write until restarted.
 
@@ -101,6 +102,9 @@ pub struct SqliteBackend {
     inner: Mutex<Committer>,
     writes: Arc<Writes>,
     writer: Option<std::thread::JoinHandle<()>>,
+    /// Held while open: a second process on the same file would serve an
+    /// image that never sees this one's writes, so it is refused.
+    _owner: std::fs::File,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -112,6 +116,7 @@ impl SqliteBackend {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("{}: {e}", dir.display())))?;
         }
+        let owner = own(path)?;
         let conn = Connection::open(path).map_err(db_err)?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=5000; PRAGMA cache_size=-16384;")
             .map_err(db_err)?;
@@ -135,7 +140,27 @@ impl SqliteBackend {
             inner: Mutex::new(Committer { image, seq: 0, queue }),
             writes: Arc::new(Writes { progress: rx }),
             writer: Some(writer),
+            _owner: owner,
         })
+    }
+}
+
+/// Locks `<path>.lock` for this process, or says who has it.
+fn own(path: &Path) -> Result<std::fs::File, StoreError> {
+    let lock = path.with_extension("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| StoreError::Backend(format!("{}: {e}", lock.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Backend(format!(
+            "{} is in use by another emulator process (one process owns a data directory)",
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Backend(format!("{}: {e}", lock.display()))),
     }
 }
 
