@@ -219,7 +219,7 @@ fn sqlite_commits_are_on_disk_once_their_wait_resolves() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM documents WHERE kind = 'vpc' AND id = 'a'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
-    // Reading leaves nothing to wait for.
+    // Reading what is written leaves nothing to wait for.
     s.txn(|tx| tx.get("vpc", "a")).unwrap();
     assert!(otc_core::durability::take().is_none());
 }

@@ -5,8 +5,9 @@
 //! that changed something hands the final state of exactly those documents
 //! to the writer thread, which appends whatever has queued up to SQLite in
 //! one SQLite transaction (group commit), in commit order. The gateway
-//! answers a request only once its commits are written
-//! ([`otc_core::durability`]): what a caller was told is stored is on disk.
+//! answers a request only once every commit its transactions could have
+//! seen is written ([`otc_core::durability`]): what a caller was told, or
+//! shown, is on disk.
 //! WAL journal with `synchronous=NORMAL`: a commit survives the process
 //! being killed (only a power loss can take the last commits). On open the
 //! whole file is read back into the image, in creation order.
@@ -254,20 +255,24 @@ impl Backend for SqliteBackend {
         let mut tx = ImageTx::new(&mut c.image);
         let commit = f(&mut tx);
         let undo = std::mem::take(&mut tx.undo);
-        if undo.is_empty() {
-            return Ok(());
+        if !undo.is_empty() {
+            if !commit {
+                ImageTx::roll_back(&mut c.image, undo);
+            } else {
+                let batch = Batch { seq: c.seq + 1, rows: rows(&c.image, &undo) };
+                if c.queue.send(batch).is_err() {
+                    ImageTx::roll_back(&mut c.image, undo);
+                    return Err(StoreError::Backend("the store's writer stopped".into()));
+                }
+                c.seq += 1;
+            }
         }
-        if !commit {
-            ImageTx::roll_back(&mut c.image, undo);
-            return Ok(());
+        // Whatever the transaction wrote or read may include commits not on
+        // disk yet: an answer built on them waits for them too, so no
+        // client hears of anything a kill -9 could take back.
+        if c.seq > self.writes.progress.borrow().written {
+            durability::note(c.seq, self.writes.clone());
         }
-        let batch = Batch { seq: c.seq + 1, rows: rows(&c.image, &undo) };
-        if c.queue.send(batch).is_err() {
-            ImageTx::roll_back(&mut c.image, undo);
-            return Err(StoreError::Backend("the store's writer stopped".into()));
-        }
-        c.seq += 1;
-        durability::note(c.seq, self.writes.clone());
         Ok(())
     }
 
