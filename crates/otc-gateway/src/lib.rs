@@ -10,7 +10,7 @@
 //! 5. authenticate the X-Auth-Token into a `Ctx`
 //! 6. authorise: a `{project_id}` in the path must be the caller's project
 //! 7. run the handler (a panic becomes a 500, never a dropped connection),
-//!    then wait until what it committed is written to disk
+//!    then wait until every commit it made or saw is written to disk
 //! 8. render: status, headers, JSON; errors in the family's envelope
 
 mod control;
@@ -214,7 +214,8 @@ impl Gateway {
                 .unwrap_or_else(|_| Err(ApiError::internal("the operation failed unexpectedly")))
         };
 
-        // 7b. what the handler committed is on disk before anyone hears of it
+        // 7b. what the request committed, or saw committed, is on disk
+        // before anyone hears of it
         if let Some(written) = otc_core::durability::take() {
             if let Err(e) = written.await {
                 tracing::error!(request_id, error = %e, "a commit could not be written");
