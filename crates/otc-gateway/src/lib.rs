@@ -125,7 +125,15 @@ impl Gateway {
         let (parts, body) = req.into_parts();
         let path = parts.uri.path();
         if let Some(rest) = path.strip_prefix("/_emulator/") {
-            return control::handle(self, parts.method.as_str(), rest, request_id);
+            drop(otc_core::durability::take());
+            let resp = control::handle(self, parts.method.as_str(), rest, request_id);
+            // Services' control operations write too: on disk before answered.
+            if let Some(written) = otc_core::durability::take() {
+                if let Err(e) = written.await {
+                    return error_response(Family::Gateway, &ApiError::internal(format!("storage failure: {e}")), request_id);
+                }
+            }
+            return resp;
         }
 
         // 2. resolve the service
