@@ -128,12 +128,10 @@ impl Gateway {
             drop(otc_core::durability::take());
             let resp = control::handle(self, parts.method.as_str(), rest, request_id);
             // Services' control operations write too: on disk before answered.
-            if let Some(written) = otc_core::durability::take() {
-                if let Err(e) = written.await {
-                    return error_response(Family::Gateway, &ApiError::internal(format!("storage failure: {e}")), request_id);
-                }
-            }
-            return resp;
+            return match written(request_id).await {
+                Ok(()) => resp,
+                Err(e) => error_response(Family::Gateway, &e, request_id),
+            };
         }
 
         // 2. resolve the service
@@ -224,11 +222,8 @@ impl Gateway {
 
         // 7b. what the request committed, or saw committed, is on disk
         // before anyone hears of it
-        if let Some(written) = otc_core::durability::take() {
-            if let Err(e) = written.await {
-                tracing::error!(request_id, error = %e, "a commit could not be written");
-                return error_response(op.family, &ApiError::internal(format!("storage failure: {e}")), request_id);
-            }
+        if let Err(e) = written(request_id).await {
+            return error_response(op.family, &e, request_id);
         }
 
         // 8. render
@@ -268,6 +263,16 @@ impl Gateway {
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+}
+
+/// Waits until every commit this thread noted for the request is on disk
+/// (see `otc_core::durability`); a failed write is the emulator's 500.
+async fn written(request_id: &str) -> Result<(), ApiError> {
+    let Some(wait) = otc_core::durability::take() else { return Ok(()) };
+    wait.await.map_err(|e| {
+        tracing::error!(request_id, error = %e, "a commit could not be written");
+        ApiError::internal(format!("storage failure: {e}"))
+    })
 }
 
 fn request_id_headers(family: Family, request_id: &str, headers: &mut HeaderMap) {

@@ -193,14 +193,7 @@ impl Iam {
                             password_salt: salt,
                         },
                     };
-                    tx.put(otc_store::Put {
-                        kind: USER,
-                        id: &user.id,
-                        scope: &domain.id,
-                        key: Some(&key),
-                        body: serde_json::to_string(&user)?,
-                        expect: otc_store::Expect::Any,
-                    })?;
+                    tx.put_doc(USER, &user.id, &domain.id, Some(&key), &user)?;
                     for k in &u.access_keys {
                         if tx.get(credentials::CREDENTIAL, &k.access)?.is_some() {
                             continue;

@@ -214,6 +214,12 @@ pub trait TxExt: Tx {
         self.put(Put { kind, id, scope, key, body, expect: Expect::Present })
     }
 
+    /// Writes `doc` whether or not one is stored there (insert or overwrite).
+    fn put_doc<T: Serialize>(&mut self, kind: &str, id: &str, scope: &str, key: Option<&str>, doc: &T) -> Result<i64, StoreError> {
+        let body = encode(doc)?;
+        self.put(Put { kind, id, scope, key, body, expect: Expect::Any })
+    }
+
     fn list_docs<T: Document>(&mut self, q: &ListQuery<'_>) -> Result<Vec<T>, StoreError> {
         Ok(self.list_decoded(q, TypeId::of::<T>(), &decode_as::<T>)?.into_iter().map(typed).collect())
     }

@@ -101,15 +101,7 @@ impl Net<'_> {
     }
 
     fn set_ip_floor(&mut self, subnet_id: &str, floor: Ipv4Addr) -> ModelResult<()> {
-        let doc = IpFloor { floor: floor.to_string() };
-        self.tx.put(otc_store::Put {
-            kind: IP_FLOOR,
-            id: subnet_id,
-            scope: self.project,
-            key: None,
-            body: serde_json::to_string(&doc).map_err(|e| otc_store::StoreError::Decode(e.to_string()))?,
-            expect: otc_store::Expect::Any,
-        })?;
+        self.tx.put_doc(IP_FLOOR, subnet_id, self.project, None, &IpFloor { floor: floor.to_string() })?;
         Ok(())
     }
 
