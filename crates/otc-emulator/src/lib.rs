@@ -23,6 +23,8 @@ pub struct Server {
     pub base_url: String,
     pub clock: Clock,
     pub gateway: Arc<Gateway>,
+    /// The store every service writes to (tests compare its fingerprint).
+    pub store: Store,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -106,5 +108,5 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
             tracing::error!(error = %e, "server stopped");
         }
     });
-    Ok(Server { addr, base_url, clock, gateway, shutdown: Some(tx), task })
+    Ok(Server { addr, base_url, clock, gateway, store, shutdown: Some(tx), task })
 }
