@@ -41,6 +41,10 @@ impl Req {
         }
     }
 
+    pub fn delete(path: impl Into<String>) -> Req {
+        Req { method: Method::DELETE, path: path.into(), headers: Vec::new(), body: Bytes::new() }
+    }
+
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Req {
         self.headers.push((name, value.into()));
         self
@@ -84,6 +88,31 @@ async fn connect(addr: SocketAddr) -> Result<hyper::client::conn::http1::SendReq
         let _ = conn.await;
     });
     Ok(send)
+}
+
+/// One keep-alive connection, for a client that sends a sequence of
+/// requests of its own (the soak) rather than one request over and over.
+pub struct Conn {
+    addr: SocketAddr,
+    send: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> Result<Conn, String> {
+        Ok(Conn { addr, send: connect(addr).await? })
+    }
+
+    /// Sends `r`; a broken connection is replaced for the next call, and
+    /// this call's failure is returned.
+    pub async fn call(&mut self, r: &Req) -> Result<(u16, Bytes), String> {
+        match exchange(&mut self.send, self.addr, r).await {
+            Ok((status, _, body)) => Ok((status, body)),
+            Err(e) => {
+                self.send = connect(self.addr).await?;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Sends one request and reads the whole answer.
