@@ -132,6 +132,20 @@ pub fn opt_objects<'a>(o: &'a Obj, key: &str) -> Typed<Option<Vec<&'a Obj>>> {
         .map(Some)
 }
 
+/// neutron-lib's `convert_to_boolean`: a boolean, `"true"`/`"false"` (any
+/// case), `"1"`/`"0"`, or the integers 1/0. Only Neutron APIs accept these;
+/// OTC's own APIs take JSON booleans.
+pub fn neutron_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") || s == "0" => Some(false),
+        Value::Number(n) if n.as_i64() == Some(1) => Some(true),
+        Value::Number(n) if n.as_i64() == Some(0) => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +173,17 @@ mod tests {
         assert_eq!((e.want, e.got), (Want::StringList, json!(1)), "a non-string element refuses the list");
         assert_eq!(opt_str_list(&o, "s").unwrap_err().want, Want::StringList);
         assert_eq!(opt_objects(&o, "objs").unwrap_err().got, json!(2));
+    }
+
+    #[test]
+    fn neutron_booleans() {
+        for (v, b) in
+            [(json!(true), true), (json!("TRUE"), true), (json!("1"), true), (json!(1), true), (json!("false"), false), (json!(0), false)]
+        {
+            assert_eq!(neutron_bool(&v), Some(b), "{v}");
+        }
+        for v in [json!("yes"), json!(7), json!("7"), json!(null), json!([true])] {
+            assert_eq!(neutron_bool(&v), None, "{v}");
+        }
     }
 }

@@ -122,6 +122,11 @@ pub fn bodies(base: &Value, documented: bool, family: &str) -> Vec<Mutation> {
                 out.push(m(format!("{p}: {} for {}", kind(&v), kind(was)), bytes(&with(base, p, v)), rule));
             }
         }
+        if was.is_boolean() {
+            // The string form only Neutron's convert_to_boolean takes.
+            let rule = if neutron { Rule::MayAccept } else { Rule::Refuse };
+            out.push(m(format!("{p}: \"true\" for bool"), bytes(&with(base, p, json!("true"))), rule));
+        }
         if !was.is_null() {
             out.push(m(format!("{p}: null"), bytes(&with(base, p, Value::Null)), Rule::MayAccept));
         }
@@ -243,6 +248,9 @@ mod tests {
         }
         let refuse = |l: &str| ms.iter().find(|m| m.label == l).unwrap().rule;
         assert_eq!(refuse("/vpc/enable: string for bool"), Rule::Refuse);
+        assert_eq!(refuse("/vpc/enable: \"true\" for bool"), Rule::Refuse);
+        let neutron = bodies(&base, true, "Neutron");
+        assert_eq!(neutron.iter().find(|m| m.label == "/vpc/enable: \"true\" for bool").unwrap().rule, Rule::MayAccept);
         assert_eq!(refuse("/vpc/name: null"), Rule::MayAccept);
         let bad = &ms.iter().find(|m| m.label == "/vpc/name: invalid UTF-8 in the string").unwrap().body;
         assert!(std::str::from_utf8(bad).is_err());
