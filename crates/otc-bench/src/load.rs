@@ -131,6 +131,10 @@ async fn exchange(
         b = b.header(*k, v);
     }
     let req = b.body(Full::new(r.body.clone())).map_err(|e| e.to_string())?;
+    // A keep-alive connection takes its next request only once its task
+    // has finished the last answer; sending sooner is refused ("connection
+    // was not ready"), which a loaded machine shows.
+    send.ready().await.map_err(|e| e.to_string())?;
     let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
