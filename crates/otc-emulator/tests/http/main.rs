@@ -5,6 +5,7 @@ mod autoscaling_more;
 mod common;
 mod compute_ecs;
 mod compute_nova;
+mod http_layer;
 mod identity_aksk;
 mod identity_discovery;
 mod identity_projects;
