@@ -46,6 +46,55 @@ fn instance_json(i: &Instance, group_name: &str) -> Value {
     })
 }
 
+/// The members of an `instance_config` (and of its disks, public IP,
+/// personality files and security groups) have their documented JSON
+/// types, so nothing of another type is stored with a configuration.
+fn check_instance_config(ic: &Map<String, Value>) -> ApiResult<()> {
+    use otc_core::body as b;
+    let strings = |o: &Map<String, Value>, keys: &[&str]| -> ApiResult<()> {
+        keys.iter().try_for_each(|k| b::opt_str(o, k).map(|_| ()).map_err(mistyped))
+    };
+    strings(
+        ic,
+        &[
+            "flavorRef",
+            "imageRef",
+            "key_name",
+            "user_data",
+            "multi_flavor_priority_policy",
+            "server_group_id",
+            "tenancy",
+            "dedicated_host_id",
+            "instance_id",
+            "instance_name",
+        ],
+    )?;
+    for d in b::opt_objects(ic, "disk").map_err(mistyped)?.unwrap_or_default() {
+        b::opt_int(d, "size").map_err(|_| as_error("AS.1031", ""))?;
+        strings(d, &["volume_type", "disk_type", "dedicated_storage_id", "data_disk_image_id", "snapshot_id"])?;
+        b::opt_object(d, "metadata").map_err(mistyped)?;
+    }
+    for f in b::opt_objects(ic, "personality").map_err(mistyped)?.unwrap_or_default() {
+        strings(f, &["path", "content"])?;
+    }
+    for g in b::opt_objects(ic, "security_groups").map_err(mistyped)?.unwrap_or_default() {
+        strings(g, &["id"])?;
+    }
+    if let Some(m) = b::opt_object(ic, "metadata").map_err(mistyped)? {
+        strings(m, &["admin_pass"])?;
+    }
+    if let Some(ip) = b::opt_object(ic, "public_ip").map_err(mistyped)? {
+        if let Some(eip) = b::opt_object(ip, "eip").map_err(mistyped)? {
+            strings(eip, &["ip_type"])?;
+            if let Some(bw) = b::opt_object(eip, "bandwidth").map_err(mistyped)? {
+                strings(bw, &["share_type", "charge_mode", "id"])?;
+                b::opt_int(bw, "size").map_err(mistyped)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 const VOLUME_TYPES: [&str; 6] = ["SSD", "SAS", "SATA", "co-p1", "uh-l1", "ESSD"];
 
 impl AutoScaling {
@@ -75,7 +124,10 @@ impl AutoScaling {
         let source = opt_str(&o, "source_scaling_configuration_id")?;
         let name = opt_str(&o, "scaling_configuration_name")?;
         let ic = match o.get("instance_config") {
-            Some(Value::Object(ic)) => Some(ic.clone()),
+            Some(Value::Object(ic)) => {
+                check_instance_config(ic)?;
+                Some(ic.clone())
+            }
             None | Some(Value::Null) => None,
             Some(_) => return Err(as_error("AS.0022", "instance_config must be an object.")),
         };
@@ -224,8 +276,10 @@ impl AutoScaling {
 
     pub fn delete_configs(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let o = body(input)?;
-        let ids: Vec<String> = match o.get("scaling_configuration_id") {
-            Some(Value::Array(a)) if !a.is_empty() && a.len() <= 50 => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        // Every id a string: one of another type refuses the batch, it is
+        // never skipped.
+        let ids: Vec<String> = match opt_str_list(&o, "scaling_configuration_id") {
+            Ok(Some(a)) if !a.is_empty() && a.len() <= 50 => a,
             _ => return Err(as_error("AS.1003", "scaling_configuration_id must list 1 to 50 ids.")),
         };
         self.call(input, |s| {
@@ -379,11 +433,7 @@ impl AutoScaling {
             vpc_id,
             networks: Self::list_of(&o, "networks")?.ok_or_else(|| as_error("AS.2013", "networks is required."))?,
             security_groups: Self::list_of(&o, "security_groups")?.unwrap_or_default(),
-            available_zones: Self::list_of(&o, "available_zones")?
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|z| z.as_str().map(String::from))
-                .collect(),
+            available_zones: opt_str_list(&o, "available_zones")?.unwrap_or_default(),
             health_periodic_audit_method: "NOVA_AUDIT".into(),
             health_periodic_audit_time: 5,
             health_periodic_audit_grace_period: 600,
@@ -475,8 +525,8 @@ impl AutoScaling {
                 if let Some(sg) = Self::list_of(&o, "security_groups")? {
                     g.security_groups = sg;
                 }
-                if let Some(z) = Self::list_of(&o, "available_zones")? {
-                    g.available_zones = z.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                if let Some(z) = opt_str_list(&o, "available_zones")? {
+                    g.available_zones = z;
                 }
                 Self::check_network(s, &g)?;
             }
@@ -613,10 +663,7 @@ impl AutoScaling {
     pub fn instance_action(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let o = body(input)?;
-        let ids: Vec<String> = match o.get("instances_id") {
-            Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
-            _ => Vec::new(),
-        };
+        let ids: Vec<String> = opt_str_list(&o, "instances_id")?.unwrap_or_default();
         let action = opt_str(&o, "action")?.unwrap_or_default();
         if !["ADD", "REMOVE", "PROTECT", "UNPROTECT"].contains(&action.as_str()) {
             return Err(as_error("AS.4018", ""));

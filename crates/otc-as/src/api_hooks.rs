@@ -20,13 +20,13 @@ fn hook_json(h: &Hook) -> Value {
 
 /// The fields a create or modify may set.
 fn apply(o: &Map<String, Value>, h: &mut Hook, creating: bool) -> ApiResult<()> {
-    match text(o, "lifecycle_hook_type") {
+    match opt_str(o, "lifecycle_hook_type")? {
         Some(t) if t == "INSTANCE_LAUNCHING" || t == "INSTANCE_TERMINATING" => h.hook_type = t,
         Some(_) => return Err(as_error("AS.7033", "")),
         None if creating => return Err(as_error("AS.7037", "")),
         None => {}
     }
-    match text(o, "default_result") {
+    match opt_str(o, "default_result")? {
         Some(r) if r == "ABANDON" || r == "CONTINUE" => h.default_result = r,
         Some(_) => return Err(as_error("AS.7034", "")),
         None => {}
@@ -37,13 +37,13 @@ fn apply(o: &Map<String, Value>, h: &mut Hook, creating: bool) -> ApiResult<()> 
             _ => return Err(as_error("AS.7030", "")),
         }
     }
-    match text(o, "notification_topic_urn") {
+    match opt_str(o, "notification_topic_urn")? {
         Some(u) if u.starts_with("urn:smn:") => h.notification_topic_urn = u,
         Some(_) => return Err(as_error("AS.7043", "")),
         None if creating => return Err(as_error("AS.7043", "")),
         None => {}
     }
-    if let Some(m) = text(o, "notification_metadata") {
+    if let Some(m) = opt_str(o, "notification_metadata")? {
         if m.chars().count() > 256 {
             return Err(as_error("AS.7035", ""));
         }
@@ -59,7 +59,7 @@ impl AutoScaling {
     pub fn create_hook(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let o = body(input)?;
-        let name = text(&o, "lifecycle_hook_name").unwrap_or_default();
+        let name = opt_str(&o, "lifecycle_hook_name")?.unwrap_or_default();
         if name.is_empty() {
             return Err(as_error("AS.7032", ""));
         }
@@ -136,10 +136,10 @@ impl AutoScaling {
     pub fn hook_callback(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let gid = input.param("scaling_group_id").to_string();
         let o = body(input)?;
-        let result = text(&o, "lifecycle_action_result").ok_or_else(|| as_error("AS.7039", ""))?;
-        let key = text(&o, "lifecycle_action_key");
-        let instance = text(&o, "instance_id");
-        let hook = text(&o, "lifecycle_hook_name");
+        let result = opt_str(&o, "lifecycle_action_result")?.ok_or_else(|| as_error("AS.7039", ""))?;
+        let key = opt_str(&o, "lifecycle_action_key")?;
+        let instance = opt_str(&o, "instance_id")?;
+        let hook = opt_str(&o, "lifecycle_hook_name")?;
         if key.is_none() && (instance.is_none() || hook.is_none()) {
             return Err(as_error("AS.7040", ""));
         }

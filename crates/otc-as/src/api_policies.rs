@@ -38,7 +38,7 @@ fn policy_json(p: &Policy) -> Value {
 
 /// Validates and applies the policy fields of a create or modify body.
 fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::Utc>, creating: bool) -> ApiResult<()> {
-    if let Some(name) = text(o, "scaling_policy_name") {
+    if let Some(name) = opt_str(o, "scaling_policy_name")? {
         if name.is_empty() {
             return Err(as_error("AS.3013", ""));
         }
@@ -52,7 +52,7 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
     } else if creating {
         return Err(as_error("AS.3013", ""));
     }
-    if let Some(t) = text(o, "scaling_policy_type") {
+    if let Some(t) = opt_str(o, "scaling_policy_type")? {
         if !["ALARM", "SCHEDULED", "RECURRENCE"].contains(&t.as_str()) {
             return Err(as_error("AS.3002", ""));
         }
@@ -67,7 +67,7 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
         }
     }
     if let Some(a) = o.get("scaling_policy_action").and_then(Value::as_object) {
-        let op = text(a, "operation").unwrap_or_else(|| "ADD".into());
+        let op = opt_str(a, "operation")?.unwrap_or_else(|| "ADD".into());
         if !["ADD", "REMOVE", "REDUCE", "SET"].contains(&op.as_str()) {
             return Err(as_error("AS.3017", ""));
         }
@@ -95,7 +95,7 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
     }
     match p.policy_type.as_str() {
         "ALARM" => {
-            if let Some(a) = text(o, "alarm_id") {
+            if let Some(a) = opt_str(o, "alarm_id")? {
                 p.alarm_id = Some(a);
             }
             if p.alarm_id.as_deref().is_none_or(str::is_empty) {
@@ -105,7 +105,7 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
         }
         kind => {
             if let Some(sp) = o.get("scheduled_policy").and_then(Value::as_object) {
-                let launch = text(sp, "launch_time").ok_or_else(|| as_error("AS.3008", ""))?;
+                let launch = opt_str(sp, "launch_time")?.ok_or_else(|| as_error("AS.3008", ""))?;
                 let mut sched = Schedule { launch_time: launch.clone(), ..Default::default() };
                 if kind == "SCHEDULED" {
                     let at = parse_minute(&launch).ok_or_else(|| as_error("AS.3009", ""))?;
@@ -116,9 +116,9 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
                     if chrono::NaiveTime::parse_from_str(&launch, "%H:%M").is_err() {
                         return Err(as_error("AS.3009", ""));
                     }
-                    let rtype = text(sp, "recurrence_type").ok_or_else(|| as_error("AS.3023", ""))?;
+                    let rtype = opt_str(sp, "recurrence_type")?.ok_or_else(|| as_error("AS.3023", ""))?;
                     let values: Vec<String> =
-                        text(sp, "recurrence_value").map(|v| v.split(',').map(|x| x.trim().to_string()).collect()).unwrap_or_default();
+                        opt_str(sp, "recurrence_value")?.map(|v| v.split(',').map(|x| x.trim().to_string()).collect()).unwrap_or_default();
                     let range = match rtype.as_str() {
                         "Daily" => None,
                         "Weekly" => Some(1..=7),
@@ -134,12 +134,12 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
                         }
                         sched.recurrence_value = Some(values.join(","));
                     }
-                    let end = text(sp, "end_time").ok_or_else(|| as_error("AS.3005", ""))?;
+                    let end = opt_str(sp, "end_time")?.ok_or_else(|| as_error("AS.3005", ""))?;
                     let end_at = parse_minute(&end).ok_or_else(|| as_error("AS.3006", ""))?;
                     if end_at <= now {
                         return Err(as_error("AS.3007", ""));
                     }
-                    let start = text(sp, "start_time").unwrap_or_else(|| now.format("%Y-%m-%dT%H:%MZ").to_string());
+                    let start = opt_str(sp, "start_time")?.unwrap_or_else(|| now.format("%Y-%m-%dT%H:%MZ").to_string());
                     let start_at = parse_minute(&start).ok_or_else(|| as_error("AS.3028", ""))?;
                     if start_at >= end_at {
                         return Err(as_error("AS.3029", ""));
@@ -162,7 +162,7 @@ fn apply(o: &Map<String, Value>, p: &mut Policy, now: chrono::DateTime<chrono::U
 impl AutoScaling {
     pub fn create_policy(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let o = body(input)?;
-        let group_id = text(&o, "scaling_group_id").ok_or_else(|| as_error("AS.3019", ""))?;
+        let group_id = opt_str(&o, "scaling_group_id")?.ok_or_else(|| as_error("AS.3019", ""))?;
         let quota = self.cfg.quotas.policies_per_group;
         let id = self.call(input, |sc| {
             let now = sc.m.net.now;
@@ -233,7 +233,7 @@ impl AutoScaling {
     pub fn policy_action(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("scaling_policy_id").to_string();
         let o = body(input)?;
-        let action = text(&o, "action").unwrap_or_default();
+        let action = opt_str(&o, "action")?.unwrap_or_default();
         self.call(input, |sc| {
             let group_id = sc.policy(&id)?.group_id;
             sc.run_due(&group_id)?;
@@ -259,23 +259,19 @@ impl AutoScaling {
 
     pub fn batch_policies(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let o = body(input)?;
-        let ids: Vec<String> = o
-            .get("scaling_policy_id")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default();
+        let ids: Vec<String> = opt_str_list(&o, "scaling_policy_id")?.unwrap_or_default();
         if ids.is_empty() {
             return Err(as_error("AS.3049", ""));
         }
         if ids.len() > 20 {
             return Err(as_error("AS.3022", "At most 20 policies per call."));
         }
-        let action = text(&o, "action").unwrap_or_default();
-        match text(&o, "force_delete").as_deref() {
+        let action = opt_str(&o, "action")?.unwrap_or_default();
+        match opt_str(&o, "force_delete")?.as_deref() {
             None | Some("no") | Some("yes") => {}
             Some(_) => return Err(as_error("AS.3048", "")),
         }
-        match text(&o, "delete_alarm").as_deref() {
+        match opt_str(&o, "delete_alarm")?.as_deref() {
             None | Some("no") | Some("yes") => {}
             Some(_) => return Err(as_error("AS.3056", "")),
         }

@@ -5,7 +5,7 @@
 use crate::errors::as_error;
 use chrono::{DateTime, SecondsFormat, Utc};
 use otc_core::api::Input;
-use otc_core::ApiResult;
+use otc_core::{body, ApiError, ApiResult};
 use serde_json::{Map, Value};
 
 pub fn ts(t: DateTime<Utc>) -> String {
@@ -22,26 +22,24 @@ pub fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     }
 }
 
-/// A string member, refusing other types.
+/// A member of the wrong type: the body is invalid (AS.0022), naming it.
+pub fn mistyped(e: body::Mistyped) -> ApiError {
+    as_error("AS.0022", format!("{e}."))
+}
+
+/// A string member, refusing other types (never read as absent).
 pub fn opt_str(o: &Map<String, Value>, k: &str) -> ApiResult<Option<String>> {
-    match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(as_error("AS.0022", format!("{k} must be a string."))),
-    }
+    Ok(body::opt_str(o, k).map_err(mistyped)?.map(String::from))
 }
 
-/// A string member, treating other types as absent.
-pub fn text(o: &Map<String, Value>, k: &str) -> Option<String> {
-    o.get(k).and_then(Value::as_str).map(String::from)
+/// A list of strings; any other element refuses the list (AS.0022).
+pub fn opt_str_list(o: &Map<String, Value>, k: &str) -> ApiResult<Option<Vec<String>>> {
+    body::opt_str_list(o, k).map_err(mistyped)
 }
 
+/// An integer member; another type is `code`, the member's own.
 pub fn opt_int(o: &Map<String, Value>, k: &str, code: &str) -> ApiResult<Option<i64>> {
-    match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
-        Some(_) => Err(as_error(code, format!("{k} must be an integer."))),
-    }
+    body::opt_int(o, k).map_err(|e| as_error(code, format!("{e}.")))
 }
 
 /// `start_number` (>= 0, default 0) and `limit` (0-100, default 20).

@@ -41,6 +41,10 @@ impl Req {
         }
     }
 
+    pub fn delete(path: impl Into<String>) -> Req {
+        Req { method: Method::DELETE, path: path.into(), headers: Vec::new(), body: Bytes::new() }
+    }
+
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Req {
         self.headers.push((name, value.into()));
         self
@@ -86,6 +90,31 @@ async fn connect(addr: SocketAddr) -> Result<hyper::client::conn::http1::SendReq
     Ok(send)
 }
 
+/// One keep-alive connection, for a client that sends a sequence of
+/// requests of its own (the soak) rather than one request over and over.
+pub struct Conn {
+    addr: SocketAddr,
+    send: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> Result<Conn, String> {
+        Ok(Conn { addr, send: connect(addr).await? })
+    }
+
+    /// Sends `r`; a broken connection is replaced for the next call, and
+    /// this call's failure is returned.
+    pub async fn call(&mut self, r: &Req) -> Result<(u16, Bytes), String> {
+        match exchange(&mut self.send, self.addr, r).await {
+            Ok((status, _, body)) => Ok((status, body)),
+            Err(e) => {
+                self.send = connect(self.addr).await?;
+                Err(e)
+            }
+        }
+    }
+}
+
 /// Sends one request and reads the whole answer.
 pub async fn once(addr: SocketAddr, r: &Req) -> Result<(u16, http::HeaderMap, Bytes), String> {
     let mut send = connect(addr).await?;
@@ -102,6 +131,10 @@ async fn exchange(
         b = b.header(*k, v);
     }
     let req = b.body(Full::new(r.body.clone())).map_err(|e| e.to_string())?;
+    // A keep-alive connection takes its next request only once its task
+    // has finished the last answer; sending sooner is refused ("connection
+    // was not ready"), which a loaded machine shows.
+    send.ready().await.map_err(|e| e.to_string())?;
     let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();

@@ -9,6 +9,7 @@ mod emulator;
 mod limit;
 mod load;
 mod peers;
+mod soak;
 
 use clap::Parser;
 use emulator::Emulator;
@@ -44,6 +45,9 @@ struct Args {
     /// one path; the others are set up but not loaded).
     #[arg(long)]
     only: Option<String>,
+    /// Seconds of the soak (two rounds of half each).
+    #[arg(long)]
+    soak_seconds: Option<f64>,
     /// Internal: run as the limit server answering this many bytes.
     #[arg(long, hide = true)]
     serve_limit: Option<usize>,
@@ -194,6 +198,9 @@ async fn main() {
     // List latency against the number of resources in the project.
     let scaling = list_scaling(&emu, scale, &mut b).await;
 
+    // Mixed creates, shows, lists and deletes at 32 connections.
+    let soak = soak::run(&emu, 32, args.soak_seconds.unwrap_or(if smoke { 2.0 } else { 30.0 })).await;
+
     // Nothing acknowledged is lost on kill -9.
     let durability = durability(&mut emu, &args.emulator, if smoke { 0.3 } else { 2.0 }).await;
 
@@ -203,6 +210,7 @@ async fn main() {
     b.line(format!("token validation on the request path: {validation_us:.2} µs"));
     b.line(format!("{scaling}"));
     b.line(format!("kill -9 during creates: {durability}"));
+    b.line(format!("soak: {soak}"));
     drop(emu);
 
     if let (Some(script), Some(venv)) = (&args.peers_script, &args.peers_venv) {
@@ -210,6 +218,12 @@ async fn main() {
         peers::run(&mut b, script, venv, &token_stats, &validation_stats, &list_stats, &create_stats).await;
     }
     println!("{}", b.out);
+    // The soak checks correctness, not speed: a wrong answer or a lost
+    // resource fails the run, in the smoke form too.
+    if !soak.passed() {
+        eprintln!("the soak failed: {soak}");
+        std::process::exit(1);
+    }
 }
 
 fn opt(v: Option<u64>) -> String {

@@ -3,6 +3,7 @@
 //! turns them into responses in one place.
 
 pub mod api;
+pub mod body;
 pub mod clock;
 pub mod ctx;
 pub mod durability;

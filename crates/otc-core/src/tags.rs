@@ -11,6 +11,21 @@ pub struct Tag {
     pub value: String,
 }
 
+impl Tag {
+    /// A tag of a request body: an object with a string `key` and an
+    /// optional string `value` (absent or `null`: empty). Anything else is
+    /// `None` — serde would also read `["k", "v"]` as a tag.
+    pub fn from_member(v: &serde_json::Value) -> Option<Tag> {
+        let o = v.as_object()?;
+        let key = o.get("key")?.as_str()?.to_string();
+        let value = match o.get("value") {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(v) => v.as_str()?.to_string(),
+        };
+        Some(Tag { key, value })
+    }
+}
+
 /// The limits a service documents for its tags.
 #[derive(Debug, Clone, Copy)]
 pub struct TagRules {
@@ -84,6 +99,17 @@ mod tests {
 
     fn tag(k: &str, v: &str) -> Tag {
         Tag { key: k.into(), value: v.into() }
+    }
+
+    #[test]
+    fn tags_of_a_body_are_objects_of_strings() {
+        use serde_json::json;
+        assert_eq!(Tag::from_member(&json!({"key": "k", "value": "v"})), Some(tag("k", "v")));
+        assert_eq!(Tag::from_member(&json!({"key": "k"})), Some(tag("k", "")));
+        assert_eq!(Tag::from_member(&json!({"key": "k", "value": null})), Some(tag("k", "")));
+        for bad in [json!(["k", "v"]), json!({"key": 1}), json!({"key": "k", "value": 2}), json!("k"), json!({"value": "v"})] {
+            assert_eq!(Tag::from_member(&bad), None, "{bad}");
+        }
     }
 
     #[test]

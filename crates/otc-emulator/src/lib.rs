@@ -23,6 +23,8 @@ pub struct Server {
     pub base_url: String,
     pub clock: Clock,
     pub gateway: Arc<Gateway>,
+    /// The store every service writes to (tests compare its fingerprint).
+    pub store: Store,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -100,5 +102,5 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let task = tokio::spawn(otc_gateway::listener::serve(listener, gateway.clone(), async {
         let _ = rx.await;
     }));
-    Ok(Server { addr, base_url, clock, gateway, shutdown: Some(tx), task })
+    Ok(Server { addr, base_url, clock, gateway, store, shutdown: Some(tx), task })
 }

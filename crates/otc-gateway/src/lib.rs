@@ -47,6 +47,7 @@ pub struct Settings {
 
 struct Mounted {
     name: &'static str,
+    mount: &'static str,
     table: RouteTable,
     /// Kept for its part of the control API.
     pub(crate) service: Arc<dyn Service>,
@@ -62,6 +63,14 @@ pub struct Gateway {
     union: RouteTable,
     auth: Arc<dyn Authenticator>,
     settings: Settings,
+}
+
+/// One mounted operation: its service, the prefix it is served under
+/// (`/<mount>/...`), and its row of the operation table.
+pub struct Served<'a> {
+    pub service: &'static str,
+    pub mount: &'static str,
+    pub op: &'a Op,
 }
 
 /// A service to mount, with how it words a malformed request body.
@@ -90,7 +99,7 @@ impl Gateway {
                 host.add(op.clone(), m.bad_body);
                 table.add(op, m.bad_body);
             }
-            services.push(Mounted { name, table, service: m.service.clone() });
+            services.push(Mounted { name, mount, table, service: m.service.clone() });
         }
         Gateway { services, hosts, union, auth, settings }
     }
@@ -101,6 +110,13 @@ impl Gateway {
 
     pub fn served_operations(&self) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
         self.services.iter().flat_map(|s| s.table.served().map(move |(m, p)| (s.name, m, p)))
+    }
+
+    /// Every mounted operation with its service: what generated suites
+    /// (bad input, isolation) enumerate, so a new service is covered by them
+    /// without a list to keep.
+    pub fn operations(&self) -> impl Iterator<Item = Served<'_>> + '_ {
+        self.services.iter().flat_map(|s| s.table.ops().map(move |op| Served { service: s.name, mount: s.mount, op }))
     }
 
     pub async fn handle(&self, req: Request<Body>) -> Response<Body> {

@@ -67,6 +67,11 @@ impl RouteTable {
         self.routes.iter().map(|r| (r.op.method, r.op.path))
     }
 
+    /// Every operation of this table, in table order.
+    pub fn ops(&self) -> impl Iterator<Item = &Op> + '_ {
+        self.routes.iter().map(|r| &r.op)
+    }
+
     /// Finds the operation for `method` and the (prefix-stripped) `path`.
     /// Parameters come back percent-decoded.
     pub fn find(&self, method: &str, path: &str) -> Option<Found<'_>> {

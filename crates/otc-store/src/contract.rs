@@ -54,6 +54,29 @@ fn rollback_restores_everything() {
 }
 
 #[test]
+fn fingerprint_sees_every_commit_and_no_rollback() {
+    for (s, _d) in backends() {
+        let empty = s.fingerprint().unwrap();
+        s.txn(|tx| tx.put(put("vpc", "a", "p1", "1", Expect::Absent)).map(|_| ())).unwrap();
+        let one = s.fingerprint().unwrap();
+        assert_eq!(empty.diff(&one), vec!["vpc a created (revision 1)"]);
+        let r: Result<(), StoreError> = s.txn(|tx| {
+            tx.put(put("vpc", "a", "p1", "2", Expect::Present))?;
+            tx.put(put("subnet", "b", "p2", "2", Expect::Absent))?;
+            Err(StoreError::Backend("abort".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(s.fingerprint().unwrap(), one);
+        // An overwrite with the same body is still a write.
+        s.txn(|tx| tx.put(put("vpc", "a", "p1", "1", Expect::Any)).map(|_| ())).unwrap();
+        let two = s.fingerprint().unwrap();
+        assert_eq!(one.diff(&two), vec!["vpc a revision 1 -> 2"]);
+        s.txn(|tx| tx.delete("vpc", "a").map(|_| ())).unwrap();
+        assert_eq!(two.diff(&s.fingerprint().unwrap()), vec!["vpc a deleted"]);
+    }
+}
+
+#[test]
 fn listing_is_scoped_ordered_and_paginated() {
     for (s, _d) in backends() {
         s.txn(|tx| {

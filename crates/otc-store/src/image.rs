@@ -183,6 +183,14 @@ impl Image {
         }
     }
 
+    /// (kind, id, revision) of every document, sorted.
+    fn revisions(&self) -> Vec<(String, String, i64)> {
+        let mut all: Vec<_> =
+            self.kinds.iter().flat_map(|(kind, k)| k.docs.iter().map(move |(id, d)| (kind.clone(), id.clone(), d.rec.revision))).collect();
+        all.sort();
+        all
+    }
+
     fn count(&self, kind: &str, scope: Option<&str>) -> usize {
         let Some(k) = self.kinds.get(kind) else { return 0 };
         match scope {
@@ -278,5 +286,9 @@ impl Tx for ImageTx<'_> {
 
     fn count(&mut self, kind: &str, scope: Option<&str>) -> Result<usize, StoreError> {
         Ok(self.image.count(kind, scope))
+    }
+
+    fn revisions(&mut self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(self.image.revisions())
     }
 }

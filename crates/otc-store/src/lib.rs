@@ -123,6 +123,9 @@ pub trait Tx {
     fn delete(&mut self, kind: &str, id: &str) -> Result<bool, StoreError>;
     fn list(&mut self, q: &ListQuery<'_>) -> Result<Vec<Record>, StoreError>;
     fn count(&mut self, kind: &str, scope: Option<&str>) -> Result<usize, StoreError>;
+    /// (kind, id, revision) of every stored document, sorted: what
+    /// [`Store::fingerprint`] is made of.
+    fn revisions(&mut self) -> Result<Vec<(String, String, i64)>, StoreError>;
 
     /// [`Tx::get`] decoded by `decode` into the type `ty`. A backend may
     /// keep the result for the document's current revision and hand it out
@@ -169,6 +172,15 @@ impl Store {
         self.backend.name()
     }
 
+    /// Every document's (kind, id, revision), sorted. Every committed write
+    /// raises a revision, adds or removes a document, so two equal
+    /// fingerprints mean nothing was committed in between (a rolled-back
+    /// transaction restores the revisions it touched). Tests compare it
+    /// around refused requests.
+    pub fn fingerprint(&self) -> Result<Fingerprint, StoreError> {
+        self.txn(|tx| tx.revisions()).map(Fingerprint)
+    }
+
     /// Runs `f` in one transaction. An `Err` from `f` rolls everything back
     /// and is returned as is; a storage failure becomes `E::from(StoreError)`.
     pub fn txn<R, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<R, E>) -> Result<R, E> {
@@ -182,6 +194,34 @@ impl Store {
             commit
         })?;
         out.expect("the transaction body ran")
+    }
+}
+
+/// The state of a whole store as (kind, id, revision) triples; see
+/// [`Store::fingerprint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint(pub Vec<(String, String, i64)>);
+
+impl Fingerprint {
+    /// What changed from `self` to `later`, one line per document, for a
+    /// failure message.
+    pub fn diff(&self, later: &Fingerprint) -> Vec<String> {
+        let before: std::collections::BTreeMap<_, _> = self.0.iter().map(|(k, i, r)| ((k, i), r)).collect();
+        let after: std::collections::BTreeMap<_, _> = later.0.iter().map(|(k, i, r)| ((k, i), r)).collect();
+        let mut out = Vec::new();
+        for (key, r) in &before {
+            match after.get(key) {
+                None => out.push(format!("{} {} deleted", key.0, key.1)),
+                Some(r2) if r2 != r => out.push(format!("{} {} revision {r} -> {r2}", key.0, key.1)),
+                _ => {}
+            }
+        }
+        for (key, r) in &after {
+            if !before.contains_key(key) {
+                out.push(format!("{} {} created (revision {r})", key.0, key.1));
+            }
+        }
+        out
     }
 }
 

@@ -87,6 +87,17 @@ async fn versions_and_configurations() {
         let o = api.post(&format!("{AS}/scaling_configuration"), body.clone()).await;
         assert_eq!(err(&o), (400, code.to_string()), "{body}");
     }
+    // Members of the wrong type are refused, not taken for "not given"
+    // and stored as sent.
+    for (member, v) in
+        [("key_name", json!(7)), ("user_data", json!(["x"])), ("security_groups", json!("sg")), ("multi_flavor_priority_policy", json!(1))]
+    {
+        let mut ic = good.clone();
+        ic[member] = v;
+        let o =
+            api.post(&format!("{AS}/scaling_configuration"), json!({"scaling_configuration_name": "typed", "instance_config": ic})).await;
+        assert_eq!(err(&o), (400, "AS.0022".into()), "{member}: {}", o.body);
+    }
     // A copy from a source with an override.
     let o = api.post(&format!("{AS}/scaling_configuration"), json!({"scaling_configuration_name": "copy", "source_scaling_configuration_id": cid, "instance_config": {"flavorRef": "s3.large.2"}})).await;
     assert_eq!(o.status, 200, "{}", o.body);
@@ -98,6 +109,12 @@ async fn versions_and_configurations() {
     let o = api.get(&format!("{AS}/scaling_configuration?scaling_configuration_name=as-&limit=1")).await;
     assert_eq!((o.body["total_number"].as_u64(), o.body["scaling_configurations"].as_array().unwrap().len()), (Some(1), 1));
     assert_eq!(err(&api.get(&format!("{AS}/scaling_configuration?limit=101")).await).1, "AS.1002");
+    // A batch with an id that is no string deletes nothing (it was dropped
+    // and the rest deleted).
+    for ids in [json!([copy, 12345]), json!([12345]), json!([copy, null])] {
+        let o = api.post(&format!("{AS}/scaling_configurations"), json!({ "scaling_configuration_id": ids })).await;
+        assert_eq!(err(&o), (400, "AS.1003".into()), "{ids}");
+    }
     assert_eq!(api.post(&format!("{AS}/scaling_configurations"), json!({"scaling_configuration_id": [copy]})).await.status, 204);
     assert_eq!(err(&api.get(&format!("{AS}/scaling_configuration/{copy}")).await), (400, "AS.1004".into()));
 }
@@ -405,6 +422,12 @@ async fn lifecycle_hooks_hold_instances_until_callback_or_timeout() {
             json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "default_result": "MAYBE"}),
             "AS.7034",
         ),
+        // A wrong type is no "not given" (the default would be stored).
+        (
+            json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "default_result": 1}),
+            "AS.0022",
+        ),
+        (json!({"lifecycle_hook_name": 7, "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn}), "AS.0022"),
         (
             json!({"lifecycle_hook_name": "x", "lifecycle_hook_type": "INSTANCE_LAUNCHING", "notification_topic_urn": urn, "notification_metadata": "<b>"}),
             "AS.7055",

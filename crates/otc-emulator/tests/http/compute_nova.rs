@@ -137,6 +137,41 @@ async fn keypairs_generated_and_imported() {
 }
 
 #[tokio::test]
+async fn keypairs_belong_to_the_user_in_one_region() {
+    let mut c = config();
+    c.identity.domains[0].projects.push("eu-de_team".into());
+    let emu = Emu::with(c).await;
+    let de = Api::new(&emu, "eu-de").await;
+    let team = Api::new(&emu, "eu-de_team").await;
+    let nl = Api::new(&emu, "eu-nl").await;
+    de.create("/v2.1/{pid}/os-keypairs", json!({"keypair": {"name": "k"}}), 200, "keypair").await;
+    let names = |o: crate::netkit::Out| -> Vec<String> {
+        o.body["keypairs"].as_array().unwrap().iter().map(|k| k["keypair"]["name"].as_str().unwrap().to_string()).collect()
+    };
+
+    // The projects of a region share the user's key pairs (Nova) ...
+    assert_eq!(names(team.get("/v2.1/{pid}/os-keypairs").await), ["k"]);
+    assert_eq!(team.get("/v2.1/{pid}/os-keypairs/k").await.status, 200);
+    // ... another region has its own: not listed, not shown, not usable, not deletable.
+    assert!(names(nl.get("/v2.1/{pid}/os-keypairs").await).is_empty());
+    assert_eq!(nl.get("/v2.1/{pid}/os-keypairs/k").await.status, 404);
+    assert_eq!(nl.delete("/v2.1/{pid}/os-keypairs/k").await.status, 404);
+    let (_, net) = nl.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let mut body = server_body("web", &net);
+    body["server"]["key_name"] = json!("k");
+    let (s, b, _) = nova(&nl, Method::POST, "/v2.1/{pid}/servers", None, Some(body)).await;
+    assert_eq!((s, b["badRequest"]["message"].as_str()), (400, Some("Invalid key_name provided.")));
+    assert_eq!(de.get("/v2.1/{pid}/os-keypairs/k").await.status, 200, "eu-de's key survived eu-nl's attempts");
+
+    // The same name in another region is another key pair.
+    let other = nl.create("/v2.1/{pid}/os-keypairs", json!({"keypair": {"name": "k"}}), 200, "keypair").await;
+    let mine = de.get("/v2.1/{pid}/os-keypairs/k").await.body["keypair"].clone();
+    assert_ne!(other["fingerprint"], mine["fingerprint"]);
+    assert_eq!(nl.delete("/v2.1/{pid}/os-keypairs/k").await.status, 202);
+    assert_eq!(de.get("/v2.1/{pid}/os-keypairs/k").await.status, 200);
+}
+
+#[tokio::test]
 async fn servers_live_on_ports_and_the_clock() {
     let emu = Emu::with(cfg(|c| {
         c.build_seconds = 10;

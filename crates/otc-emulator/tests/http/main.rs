@@ -2,6 +2,7 @@
 
 mod autoscaling_groups;
 mod autoscaling_more;
+mod bad_input;
 mod common;
 mod compute_ecs;
 mod compute_nova;
@@ -10,6 +11,7 @@ mod identity_aksk;
 mod identity_discovery;
 mod identity_projects;
 mod identity_tokens;
+mod isolation;
 mod netkit;
 mod network_cross;
 mod network_neutron;
@@ -17,6 +19,7 @@ mod network_tags;
 mod network_v1;
 mod network_v3;
 mod platform;
+mod probe;
 mod vpn_classic;
 mod vpn_connections;
 mod vpn_gateways;

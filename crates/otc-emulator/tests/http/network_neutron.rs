@@ -36,6 +36,14 @@ async fn networks_crud_filters_and_refusals() {
     assert_eq!(n["project_id"], api.pid.as_str());
     let nid = id(&n);
     api.create("/v2.0/networks", json!({"network": {"name": "net-b"}}), 201, "network").await;
+    // neutron-lib's convert_to_boolean: "true", "1" and 1 are booleans here
+    // (and only here: VPC v1 and v3 refuse them).
+    for up in [json!("true"), json!("1"), json!(1)] {
+        let n = api.create("/v2.0/networks", json!({"network": {"name": "net-c", "admin_state_up": up}}), 201, "network").await;
+        assert_eq!(n["admin_state_up"], true);
+        assert_eq!(api.delete(&format!("/v2.0/networks/{}", id(&n))).await.status, 204);
+    }
+    assert_eq!(api.post("/v2.0/networks", json!({"network": {"name": "x", "admin_state_up": "yes"}})).await.code, "BadRequest");
 
     let o = api.get("/v2.0/networks?name=net-a").await;
     assert_eq!(o.body["networks"].as_array().unwrap().len(), 1);

@@ -88,6 +88,12 @@ async fn subnets_in_vpcs() {
     let api = Api::new(&emu, "eu-de").await;
     let vid = id(&api.create("/v1/{pid}/vpcs", json!({"vpc": {"name": "v", "cidr": "192.168.0.0/16"}}), 200, "vpc").await);
     emu.server.clock.advance(chrono::Duration::seconds(3));
+    // OTC's own API takes JSON booleans only (Neutron's "true" is refused).
+    for dhcp in [json!("true"), json!(1), json!("false")] {
+        let body = json!({"subnet": {"name": "sub-x", "cidr": "192.168.20.0/24", "gateway_ip": "192.168.20.1", "vpc_id": vid, "dhcp_enable": dhcp}});
+        let o = api.post("/v1/{pid}/subnets", body).await;
+        assert_eq!((o.status, o.code.as_str()), (400, "VPC.0201"), "{dhcp}: {}", o.body);
+    }
     let s = api
         .create(
             "/v1/{pid}/subnets",

@@ -329,6 +329,11 @@ async fn tags_of_gateways() {
     assert_eq!(api.get(&tags).await.body["tags"], json!([{"key": "env", "value": "prod"}, {"key": "team", "value": "núcleo @1"}]));
     assert_eq!(api.post(&format!("{tags}/create"), json!({"tags": [{"key": "bad/key", "value": "x"}]})).await.code, "VPN.0001");
     assert_eq!(api.post(&format!("{tags}/create"), json!({"tags": []})).await.code, "VPN.0001");
+    // A tag that is no object is refused, never read positionally.
+    for bad in [json!([["env", "x"]]), json!(["env"]), json!([{"key": 1}]), json!([{"key": "env", "value": 2}])] {
+        assert_eq!(api.post(&format!("{tags}/create"), json!({"tags": bad.clone()})).await.code, "VPN.0001", "{bad}");
+        assert_eq!(api.post(&format!("{tags}/delete"), json!({"tags": bad.clone()})).await.code, "VPN.0001", "{bad}");
+    }
     let many: Vec<Value> = (0..20).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
     assert_eq!(api.post(&format!("{tags}/create"), json!({ "tags": many })).await.code, "VPN.0001", "over 20 tags");
     // A delete naming another value leaves the tag.
@@ -347,6 +352,8 @@ async fn tags_of_gateways() {
     assert_eq!(filter(json!({"matches": [{"key": "name", "value": "x"}]})).await.code, "VPN.0001");
     let count = api.post("/v5/{pid}/vpn-gateway/resource-instances/count", json!({"tags": [{"key": "env", "values": []}]})).await;
     assert_eq!(count.body, json!({"total_count": 1}));
+    let empty = api.req(reqwest::Method::POST, "/v5/{pid}/vpn-gateway/resource-instances/count", None).await;
+    assert_eq!((empty.status, empty.code.as_str()), (400, "VPN.0001"), "a body is needed, if only {{}}");
     assert_eq!(api.get("/v5/{pid}/vpn-router/tags").await.code, "VPN.0001");
     let missing = api.get("/v5/{pid}/customer-gateway/8e1d0686-0000-4000-8000-91f32fa1dfc8/tags").await;
     assert_eq!((missing.status, missing.code.as_str()), (404, "VPN.0004"));

@@ -12,11 +12,19 @@ pub type Obj = Map<String, Value>;
 pub struct Fields<'a> {
     pub obj: &'a Obj,
     pub bad: fn(String) -> ApiError,
+    /// Neutron's attribute conversions (booleans as `"true"`, `"1"`, 1).
+    neutron: bool,
 }
 
 impl<'a> Fields<'a> {
+    /// Members of an OTC API (v1, v3): JSON types as documented.
     pub fn new(obj: &'a Obj, bad: fn(String) -> ApiError) -> Self {
-        Fields { obj, bad }
+        Fields { obj, bad, neutron: false }
+    }
+
+    /// Members of a Neutron API, converted as neutron-lib does.
+    pub fn neutron(obj: &'a Obj, bad: fn(String) -> ApiError) -> Self {
+        Fields { obj, bad, neutron: true }
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -39,7 +47,7 @@ impl<'a> Fields<'a> {
     pub fn opt_object(&self, key: &str) -> ApiResult<Option<Fields<'a>>> {
         match self.obj.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(o)) => Ok(Some(Fields { obj: o, bad: self.bad })),
+            Some(Value::Object(o)) => Ok(Some(Fields { obj: o, ..*self })),
             Some(v) => Err(self.wrong(key, v, "a dictionary")),
         }
     }
@@ -70,9 +78,7 @@ impl<'a> Fields<'a> {
         match self.obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            // Neutron converts "true"/"false" strings.
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) if self.neutron => otc_core::body::neutron_bool(v).map(Some).ok_or_else(|| self.wrong(key, v, "a valid boolean")),
             Some(v) => Err(self.wrong(key, v, "a valid boolean")),
         }
     }
@@ -117,7 +123,7 @@ impl<'a> Fields<'a> {
         };
         list.iter()
             .map(|v| match v {
-                Value::Object(o) => Ok(Fields { obj: o, bad: self.bad }),
+                Value::Object(o) => Ok(Fields { obj: o, ..*self }),
                 other => Err(self.wrong(key, other, "a list of dictionaries")),
             })
             .collect::<ApiResult<Vec<_>>>()

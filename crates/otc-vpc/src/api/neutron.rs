@@ -382,7 +382,7 @@ impl Vpc {
 
     pub fn neutron_create_network(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "network")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?.unwrap_or_default();
         name_ok(&name)?;
         if name == EXTERNAL_NETWORK_NAME {
@@ -414,7 +414,7 @@ impl Vpc {
     pub fn neutron_update_network(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("network_id");
         let body = wrapped(input, "network")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         for ro in ["router:external", "shared", "provider:network_type", "id", "tenant_id", "project_id", "status", "subnets"] {
             if f.has(ro) {
                 return Err(bad(format!("Cannot update read-only attribute {ro}")));
@@ -458,7 +458,7 @@ impl Vpc {
 
     pub fn neutron_create_subnet(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "subnet")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?.unwrap_or_default();
         name_ok(&name)?;
         let network_id = f.str("network_id")?;
@@ -500,7 +500,7 @@ impl Vpc {
     pub fn neutron_update_subnet(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("subnet_id");
         let body = wrapped(input, "subnet")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         for ro in ["cidr", "network_id", "ip_version", "id", "tenant_id", "project_id", "gateway_ip"] {
             if f.has(ro) {
                 return Err(bad(format!("Cannot update read-only attribute {ro}")));
@@ -552,7 +552,7 @@ impl Vpc {
 
     pub fn neutron_create_port(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "port")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?.unwrap_or_default();
         name_ok(&name)?;
         admin_up(&f, "port")?;
@@ -597,7 +597,7 @@ impl Vpc {
     pub fn neutron_update_port(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("port_id");
         let body = wrapped(input, "port")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         for ro in ["fixed_ips", "device_owner", "device_id", "mac_address", "network_id", "id", "tenant_id", "project_id"] {
             if f.has(ro) {
                 return Err(bad(format!("Cannot update read-only attribute {ro}")));
@@ -657,7 +657,7 @@ impl Vpc {
 
     pub fn neutron_create_router(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "router")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?.unwrap_or_default();
         Self::router_name(&name)?;
         admin_up(&f, "router")?;
@@ -685,7 +685,7 @@ impl Vpc {
     pub fn neutron_update_router(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("router_id");
         let body = wrapped(input, "router")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?;
         if let Some(n) = &name {
             Self::router_name(n)?;
@@ -714,7 +714,7 @@ impl Vpc {
     pub fn neutron_add_interface(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("router_id");
         let body = root(input)?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let subnet_id = f.opt_str("subnet_id")?;
         let port_id = f.opt_str("port_id")?;
         let v = self.call(input, fault, |net| {
@@ -742,7 +742,7 @@ impl Vpc {
     pub fn neutron_remove_interface(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("router_id");
         let body = root(input)?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let subnet_id = f.opt_str("subnet_id")?;
         let port_id = f.opt_str("port_id")?;
         let v = self.call(input, fault, |net| {
@@ -778,7 +778,7 @@ impl Vpc {
 
     pub fn neutron_create_security_group(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "security_group")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?.unwrap_or_default();
         name_ok(&name)?;
         let description = f.opt_str("description")?.unwrap_or_default();
@@ -795,7 +795,7 @@ impl Vpc {
     pub fn neutron_update_security_group(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("security_group_id");
         let body = wrapped(input, "security_group")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let name = f.opt_str("name")?;
         if let Some(n) = &name {
             name_ok(n)?;
@@ -827,7 +827,7 @@ impl Vpc {
 
     pub fn neutron_create_rule(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "security_group_rule")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let spec = parse_rule(&f)?;
         let v = self.call(input, fault, |net| Ok(rule_json(&net.create_rule(spec)?)))?;
         one("security_group_rule", 201, v)
@@ -860,7 +860,7 @@ impl Vpc {
 
     pub fn neutron_create_floatingip(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let body = wrapped(input, "floatingip")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let network_id = f.str("floating_network_id")?;
         let port_id = f.opt_str("port_id")?;
         let fixed = f.opt_str("fixed_ip_address")?;
@@ -888,7 +888,7 @@ impl Vpc {
     pub fn neutron_update_floatingip(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("floatingip_id");
         let body = wrapped(input, "floatingip")?;
-        let f = Fields::new(&body, bad);
+        let f = Fields::neutron(&body, bad);
         let port = f.nullable_str("port_id")?;
         let fixed = f.opt_str("fixed_ip_address")?;
         let description = f.opt_str("description")?;

@@ -65,8 +65,7 @@ pub fn body_tags(o: &Obj) -> ApiResult<Vec<otc_core::tags::Tag>> {
     match o.get("tags") {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(v) => {
-            let tags: Vec<otc_core::tags::Tag> =
-                serde_json::from_value(v.clone()).map_err(|e| invalid(format!("tags are invalid: {e}")))?;
+            let tags = wire::tag_list("tags", v)?;
             crate::model::tags::check_tags(&tags)?;
             Ok(tags)
         }

@@ -15,9 +15,7 @@ use serde_json::{json, Value};
 fn action_tags(input: &Input<'_>) -> ApiResult<Vec<Tag>> {
     let o = wire::object(input)?;
     let tags: Vec<Tag> = match o.get("tags") {
-        Some(Value::Array(a)) if !a.is_empty() => {
-            serde_json::from_value(Value::Array(a.clone())).map_err(|e| invalid(format!("tags are invalid: {e}")))?
-        }
+        Some(v @ Value::Array(a)) if !a.is_empty() => wire::tag_list("tags", v)?,
         _ => return Err(invalid("tags must hold 1 to 20 tags")),
     };
     check_tags(&tags)?;
@@ -38,7 +36,8 @@ struct InstanceQuery {
 }
 
 fn instance_query(input: &Input<'_>) -> ApiResult<InstanceQuery> {
-    let o: Obj = if input.body.iter().all(|b| b.is_ascii_whitespace()) { Obj::new() } else { wire::object(input)? };
+    // Every member is optional, but the body is not: `{}` queries everything.
+    let o: Obj = wire::object(input)?;
     // The documented example sends the flag as a string.
     let without_any_tag = match o.get("without_any_tag") {
         None | Some(Value::Null) => false,

@@ -107,12 +107,9 @@ pub fn int(o: &Obj, attr: &str) -> ApiResult<Option<i64>> {
 pub fn boolean(o: &Obj, attr: &str) -> ApiResult<Option<bool>> {
     match o.get(attr) {
         None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") || s == "1" => Ok(Some(true)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") || s == "0" => Ok(Some(false)),
-        Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Some(true)),
-        Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Some(false)),
-        Some(v) => Err(invalid(attr, format!("'{}' is not a valid boolean value", show(v)))),
+        Some(v) => {
+            otc_core::body::neutron_bool(v).map(Some).ok_or_else(|| invalid(attr, format!("'{}' is not a valid boolean value", show(v))))
+        }
     }
 }
 
