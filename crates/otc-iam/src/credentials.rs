@@ -102,6 +102,7 @@ fn temp_secret(ring: &Keyring, key_id: u32, sealed: &str) -> Option<String> {
 /// A new temporary key for `user_id` (and `project_id`), signed with the
 /// ring's signing key.
 pub fn issue_temp_key(ring: &Keyring, user_id: &str, project_id: Option<&str>, expires_at: DateTime<Utc>) -> IssuedTempKey {
+    let expires_at = crate::token::micros(expires_at);
     let random = random_from(UPPER_DIGITS, ACCESS_RANDOM);
     let key_id = ring.signing_key_id();
     let access = format!("{random}{}", access_tag(ring, key_id, &random).expect("the signing key is in the ring"));

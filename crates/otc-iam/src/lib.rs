@@ -14,6 +14,8 @@ pub mod model;
 mod ops;
 pub mod revocation;
 pub mod signing;
+#[cfg(test)]
+mod tests;
 pub mod token;
 
 use chrono::{DateTime, Duration, Utc};
