@@ -1,7 +1,7 @@
 //! Turning an AK/SK-signed request into a caller, as the API gateway does:
 //! the key must exist and be active (or be a temporary key presented with
-//! the security token that carries it, unexpired), the signature must match what the
-//! client's signer computes over the request as received, and
+//! the security token that carries it, unexpired), the signature must
+//! match what the client's signer computes over the request as received, and
 //! `X-Sdk-Date` must be within 15 minutes of the emulator's clock. The
 //! project comes from `X-Project-Id` or the URL, the domain from the user
 //! (`X-Domain-Id` must agree).
