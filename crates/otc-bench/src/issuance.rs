@@ -46,11 +46,5 @@ pub async fn run(emu: &Emulator, seconds: f64) -> Report {
     let (rss, db) = (emu.rss_kib(), database_kib(emu));
     let s = load::run(&target, 8, Duration::from_secs_f64(seconds)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    Report {
-        tokens: s.requests,
-        errors: s.errors,
-        seconds: s.seconds,
-        rss_kib: (rss, emu.rss_kib()),
-        db_kib: (db, database_kib(emu)),
-    }
+    Report { tokens: s.requests, errors: s.errors, seconds: s.seconds, rss_kib: (rss, emu.rss_kib()), db_kib: (db, database_kib(emu)) }
 }
