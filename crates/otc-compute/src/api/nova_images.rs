@@ -204,3 +204,42 @@ impl Compute {
         json_reply(200, &json!({"metadata": image.properties()}), mv)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(raw: &str) -> Query {
+        Query::parse(Some(raw))
+    }
+
+    #[test]
+    fn glance_times() {
+        let t = otc_core::time::parse("2013-06-09T06:42:18Z").unwrap();
+        assert_eq!(parse_iso("2013-06-09T06:42:18Z"), Some(t));
+        assert_eq!(parse_iso("2013-06-09T06:42:18"), Some(t));
+        assert_eq!(parse_iso("2013-06-09T08:42:18+02:00"), Some(t));
+        assert_eq!(parse_iso("2013-06-09T06:42:18.000000"), Some(t));
+        assert_eq!(parse_iso("2013-06-09"), otc_core::time::parse("2013-06-09T00:00:00Z"));
+        assert_eq!(parse_iso("yesterday"), None);
+        assert_eq!(parse_iso("2013-13-09"), None);
+    }
+
+    #[test]
+    fn filters() {
+        let images = crate::catalog::default_images();
+        let names = |raw: &str| filtered(&images, &query(raw)).unwrap().iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names("").len(), images.len());
+        assert_eq!(names("name=Standard_Debian_12_latest"), ["Standard_Debian_12_latest"]);
+        assert_eq!(names("minDisk=5"), ["Standard_Windows_2022_DC_latest"]);
+        assert_eq!(names("property-__platform=Windows"), ["Standard_Windows_2022_DC_latest"]);
+        assert!(names("status=DELETED").is_empty() && names("type=backup").is_empty() && names("server=abc").is_empty());
+        assert_eq!(names("status=Active&minRam=0").len(), images.len());
+        for bad in ["status=gone", "changes-since=soon", "minDisk=-1", "minRam=x"] {
+            assert_eq!(filtered(&images, &query(bad)).unwrap_err().status, 400, "{bad}");
+        }
+        assert_eq!(int_param(&query("limit=3"), "limit").unwrap(), Some(3));
+        assert_eq!(int_param(&query(""), "limit").unwrap(), None);
+        assert!(int_param(&query("limit=-3"), "limit").is_err() && int_param(&query("limit=3.5"), "limit").is_err());
+    }
+}
