@@ -57,6 +57,8 @@ def test_auto_scaling_workflow(conn):
         assert server.flavor["original_name"] == "s3.medium.1"
     activities = list(conn.auto_scaling.activities(group))
     assert len(activities) >= 2
+    group_quotas = {q.type: q.used for q in conn.auto_scaling.quotas(group)}
+    assert group_quotas == {"scaling_Policy": 1, "scaling_Instance": 2}
 
     conn.auto_scaling.update_group(group, max_instance_number=4, cool_down_time=120)
     assert conn.auto_scaling.get_group(group).max_instance_number == 4
@@ -73,3 +75,14 @@ def test_auto_scaling_workflow(conn):
     conn.auto_scaling.delete_config(config)
     conn.vpc.delete_subnet(subnet)
     conn.vpc.delete_vpc(vpc)
+
+
+def test_quotas_have_the_real_clouds_six_types(conn):
+    # As otcextensions' own functional test expects them of OTC: the
+    # reference's five and `load_balance`, in this order.
+    quotas = list(conn.auto_scaling.quotas())
+    assert [q.type for q in quotas] == [
+        "scaling_Group", "scaling_Config", "scaling_Policy", "scaling_Instance", "load_balance", "bandwidth_scaling_policy",
+    ]
+    lb = next(q for q in quotas if q.type == "load_balance")
+    assert (lb.used, lb.quota, lb.max) == (-1, 6, 6)

@@ -1,6 +1,7 @@
 //! The AS v1 facade: versions, configurations, groups, instances, quotas
 //! and activity logs, as as/apis/ documents them.
 
+use crate::api_v2::BANDWIDTH_POLICIES;
 use crate::errors::as_error;
 use crate::model::*;
 use crate::wire::*;
@@ -94,6 +95,9 @@ fn check_instance_config(ic: &Map<String, Value>) -> ApiResult<()> {
     }
     Ok(())
 }
+
+/// Load balancers one group may have (`lbaas_listeners`: "up to six").
+const LOAD_BALANCERS_PER_GROUP: usize = 6;
 
 const VOLUME_TYPES: [&str; 6] = ["SSD", "SAS", "SATA", "co-p1", "uh-l1", "ESSD"];
 
@@ -742,7 +746,13 @@ impl AutoScaling {
 
     pub fn quotas(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let q = self.cfg.quotas.clone();
-        let (groups, configs) = self.call(input, |s| Ok((s.groups()?.len(), s.configs()?.len())))?;
+        let (groups, configs, bandwidth_policies) =
+            self.call(input, |s| Ok((s.groups()?.len(), s.configs()?.len(), s.bandwidth_policy_count()?)))?;
+        // The reference lists five types; the real cloud answers a sixth,
+        // `load_balance` (the load balancers one group may have, the "up to
+        // six" of the group APIs), before `bandwidth_scaling_policy`, and
+        // otcextensions' functional test checks all six in this order. Like
+        // the other per-group quotas its project-wide `used` is -1.
         Reply::json(
             200,
             &json!({"quotas": {"resources": [
@@ -750,7 +760,8 @@ impl AutoScaling {
                 {"type": "scaling_Config", "used": configs, "quota": q.configurations, "max": 200, "min": 0},
                 {"type": "scaling_Policy", "used": -1, "quota": q.policies_per_group, "max": 50, "min": 0},
                 {"type": "scaling_Instance", "used": -1, "quota": q.instances_per_group, "max": 1000, "min": 0},
-                {"type": "bandwidth_scaling_policy", "used": 0, "quota": 10, "max": 100, "min": 0},
+                {"type": "load_balance", "used": -1, "quota": LOAD_BALANCERS_PER_GROUP, "max": LOAD_BALANCERS_PER_GROUP, "min": 0},
+                {"type": "bandwidth_scaling_policy", "used": bandwidth_policies, "quota": BANDWIDTH_POLICIES, "max": 100, "min": 0},
             ]}}),
         )
     }
@@ -758,14 +769,16 @@ impl AutoScaling {
     pub fn group_quotas(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let id = input.param("scaling_group_id").to_string();
         let q = self.cfg.quotas.clone();
-        let instances = self.call(input, |s| {
+        // The per-group list stays as documented (policies and instances):
+        // nothing shows the real cloud adding `load_balance` here.
+        let (policies, instances) = self.call(input, |s| {
             s.group(&id)?;
-            Ok(s.instances(&id)?.len())
+            Ok((s.policies(&id)?.len(), s.instances(&id)?.len()))
         })?;
         Reply::json(
             200,
             &json!({"quotas": {"resources": [
-                {"type": "scaling_Policy", "used": 0, "quota": q.policies_per_group, "max": 50, "min": 0},
+                {"type": "scaling_Policy", "used": policies, "quota": q.policies_per_group, "max": 50, "min": 0},
                 {"type": "scaling_Instance", "used": instances, "quota": q.instances_per_group, "max": 1000, "min": 0},
             ]}}),
         )

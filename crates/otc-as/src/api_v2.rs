@@ -29,7 +29,7 @@ const SCALING_GROUP: &str = "SCALING_GROUP";
 const BANDWIDTH: &str = "BANDWIDTH";
 
 /// Bandwidth policies per project (the `bandwidth_scaling_policy` quota).
-const BANDWIDTH_POLICIES: usize = 10;
+pub(crate) const BANDWIDTH_POLICIES: usize = 10;
 
 /// What a v2 policy has beyond a v1 one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -365,6 +365,11 @@ impl Scaling<'_, '_, '_> {
             self.m.net.insert(POLICY_META, &meta.policy_id, None, meta)?;
         }
         Ok(())
+    }
+
+    /// How much of the `bandwidth_scaling_policy` quota the project uses.
+    pub(crate) fn bandwidth_policy_count(&mut self) -> AsResult<usize> {
+        Ok(self.all_policies()?.iter().filter(|(_, m)| m.resource_type == BANDWIDTH).count())
     }
 
     /// Every policy of the project with its v2 view.

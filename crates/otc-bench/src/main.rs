@@ -6,6 +6,7 @@
 //! cannot rot; it asserts nothing about time.
 
 mod emulator;
+mod issuance;
 mod limit;
 mod load;
 mod peers;
@@ -148,6 +149,9 @@ async fn main() {
     let validate = target(&emu, &[200], move |_| validate_req());
     let validation_stats = b.scenario("token validation (GET /v3/auth/tokens)", &validate, size).await;
 
+    // Tokens at full speed: nothing may grow.
+    let issuance = issuance::run(&emu, if smoke { 1.0 } else { 10.0 }).await;
+
     // An authenticated list of a handful of VPCs.
     for i in 0..5 {
         emu.call(Req::post(emu.path("/v1/{pid}/vpcs"), json!({"vpc": {"name": format!("bench-{i}"), "cidr": "10.0.0.0/16"}}))).await;
@@ -208,6 +212,7 @@ async fn main() {
     b.line(format!("cold start to the first token: {:.1} ms", cold_start.as_secs_f64() * 1000.0));
     b.line(format!("resident memory: idle {} KiB, after the load {} KiB", opt(idle_rss), opt(loaded_rss)));
     b.line(format!("token validation on the request path: {validation_us:.2} µs"));
+    b.line(format!("continuous token issuance: {issuance}"));
     b.line(format!("{scaling}"));
     b.line(format!("kill -9 during creates: {durability}"));
     b.line(format!("soak: {soak}"));

@@ -49,10 +49,34 @@ fn default_size() -> u64 {
     2_147_483_648
 }
 
+/// When the public images were registered: their creation and update time
+/// in both image APIs (Glance's `created_at`, Nova's `created`), the same on
+/// every start.
+pub const PUBLISHED: &str = "2024-01-01T00:00:00Z";
+
 impl Image {
     /// A stable id per name, so ids survive restarts and configuration reloads.
     pub fn id(&self) -> String {
         uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("otc-emulator/image/{}", self.name).as_bytes()).to_string()
+    }
+
+    /// The properties IMS sets on a public image beyond Glance's core
+    /// attributes: Glance shows them as top-level fields, Nova as the
+    /// image's `metadata`. All values are strings, as both APIs type them.
+    pub fn properties(&self) -> serde_json::Map<String, serde_json::Value> {
+        let platform = self.name.split('_').nth(1).unwrap_or("");
+        [
+            ("__os_type", self.os_type.as_str()),
+            ("__os_version", self.os_version.as_str()),
+            ("__platform", platform),
+            ("__imagetype", "gold"),
+            ("__isregistered", "true"),
+            ("__support_kvm", "true"),
+            ("__os_bit", "64"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+        .collect()
     }
 }
 

@@ -1,6 +1,7 @@
-//! The operation tables: Nova under both `/v2/` and `/v2.1/` and ECS v1
-//! under `/v1/` (`ecs`), and the Glance image listing (`ims`). Documented operations not listed here
-//! answer 404 APIGW.0101.
+//! The operation tables: Nova under both `/v2/` and `/v2.1/` (with its
+//! image proxy) and ECS v1 under `/v1/` (`ecs`), and the Glance image
+//! listing (`ims`). Documented operations not listed here answer 404
+//! APIGW.0101.
 
 use crate::{Compute, Images};
 use otc_core::api::{handler, Access::*, CatalogEntry, Family, Handler, Op, Service};
@@ -22,7 +23,7 @@ impl Service for Compute {
 
     fn ops(self: Arc<Self>) -> Vec<Op> {
         let s = &self;
-        let routes: [(&'static str, &'static str, &'static str, NovaFn); 21] = [
+        let routes: [(&'static str, &'static str, &'static str, NovaFn); 25] = [
             ("GET", "/v2/{project_id}/flavors", "/v2.1/{project_id}/flavors", Compute::list_flavors),
             ("GET", "/v2/{project_id}/flavors/detail", "/v2.1/{project_id}/flavors/detail", Compute::list_flavors_detail),
             ("GET", "/v2/{project_id}/flavors/{flavor_id}", "/v2.1/{project_id}/flavors/{flavor_id}", Compute::show_flavor),
@@ -38,6 +39,15 @@ impl Service for Compute {
                 "/v2/{project_id}/os-availability-zone/detail",
                 "/v2.1/{project_id}/os-availability-zone/detail",
                 Compute::availability_zones_detail,
+            ),
+            ("GET", "/v2/{project_id}/images", "/v2.1/{project_id}/images", Compute::list_images),
+            ("GET", "/v2/{project_id}/images/detail", "/v2.1/{project_id}/images/detail", Compute::list_images_detail),
+            ("GET", "/v2/{project_id}/images/{image_id}", "/v2.1/{project_id}/images/{image_id}", Compute::show_image),
+            (
+                "GET",
+                "/v2/{project_id}/images/{image_id}/metadata",
+                "/v2.1/{project_id}/images/{image_id}/metadata",
+                Compute::image_metadata,
             ),
             ("GET", "/v2/{project_id}/os-keypairs", "/v2.1/{project_id}/os-keypairs", Compute::list_keypairs),
             ("POST", "/v2/{project_id}/os-keypairs", "/v2.1/{project_id}/os-keypairs", Compute::create_keypair),

@@ -98,15 +98,9 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let settings =
         Settings { base_url: base_url.clone(), max_body_bytes: cfg.max_body_bytes, clock: clock.clone(), store: store.backend_name() };
     let gateway = Arc::new(Gateway::new(mounts, iam, settings));
-    let router = gateway.clone().into_router();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-            let _ = rx.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let task = tokio::spawn(otc_gateway::listener::serve(listener, gateway.clone(), async {
+        let _ = rx.await;
+    }));
     Ok(Server { addr, base_url, clock, gateway, store, shutdown: Some(tx), task })
 }

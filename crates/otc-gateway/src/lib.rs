@@ -1,6 +1,9 @@
 //! The gateway: the one HTTP entry point of the emulator.
 //!
-//! [`Gateway::handle`] is the whole path of a request, top to bottom:
+//! [`listener`] accepts connections and serves HTTP/1.1 on them; hyper
+//! parses each request and hands it here, and what hyper refuses itself is
+//! answered in the gateway's envelope there. [`Gateway::handle`] is the
+//! whole path of a request, top to bottom:
 //!
 //! 1. accept: a request id, a log span, the emulator's own `/_emulator/` API
 //! 2. resolve the service: Host `<svc>.<region>.…`, else a `/<svc>` prefix,
@@ -12,13 +15,19 @@
 //! 7. run the handler (a panic becomes a 500, never a dropped connection),
 //!    then wait until every commit it made or saw is written to disk
 //! 8. render: status, headers, JSON; errors in the family's envelope
+//!
+//! and, once answered, a body nobody read is drained so that the connection
+//! can carry the next request (or the answer closes it).
 
+mod body;
 mod control;
+pub mod listener;
 pub mod render;
 pub mod routes;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use body::RequestBody;
 use otc_core::api::{Access, Authenticator, Family, Input, Op, Query, Reply, Service, SignedRequest};
 use otc_core::{ApiError, Clock};
 use routes::RouteTable;
@@ -110,21 +119,22 @@ impl Gateway {
         self.services.iter().flat_map(|s| s.table.ops().map(move |op| Served { service: s.name, mount: s.mount, op }))
     }
 
-    /// An axum router that sends every request through [`Gateway::handle`].
-    pub fn into_router(self: Arc<Self>) -> axum::Router {
-        axum::Router::new().fallback(move |req: Request<Body>| {
-            let gw = self.clone();
-            async move { gw.handle(req).await }
-        })
-    }
-
     pub async fn handle(&self, req: Request<Body>) -> Response<Body> {
         // 1. accept
         let started = Instant::now();
         let request_id = otc_core::ids::hex32();
         let method = req.method().as_str().to_string();
         let path = req.uri().path().to_string();
-        let resp = self.dispatch(req, &request_id).await;
+        let (parts, body) = req.into_parts();
+        let expects_continue = parts.headers.get("expect").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        let mut body = RequestBody::new(body, expects_continue);
+        let mut resp = self.dispatch(parts, &mut body, &request_id).await;
+        // A client on a keep-alive connection sends its next request after
+        // this one's body: an early answer (no such API, a control call)
+        // drains a body it did not need, or says that it closes.
+        if !body.settle(self.settings.max_body_bytes).await {
+            resp.headers_mut().insert("connection", HeaderValue::from_static("close"));
+        }
         let status = resp.status().as_u16();
         tracing::info!(
             target: "access",
@@ -137,8 +147,7 @@ impl Gateway {
         resp
     }
 
-    async fn dispatch(&self, req: Request<Body>, request_id: &str) -> Response<Body> {
-        let (parts, body) = req.into_parts();
+    async fn dispatch(&self, parts: http::request::Parts, body: &mut RequestBody, request_id: &str) -> Response<Body> {
         let path = parts.uri.path();
         if let Some(rest) = path.strip_prefix("/_emulator/") {
             drop(otc_core::durability::take());
@@ -158,13 +167,11 @@ impl Gateway {
             return error_response(Family::Gateway, &ApiError::unknown_api(), request_id);
         };
 
-        // 4. body
-        let body = match axum::body::to_bytes(body, self.settings.max_body_bytes).await {
+        // 4. body: over the limit is 413, a broken one (chunked framing,
+        // a connection failing mid-body) 400
+        let body = match body.read(self.settings.max_body_bytes).await {
             Ok(b) => b,
-            Err(_) => {
-                let e = ApiError::new(413, "APIGW.0201", "Request entity too large");
-                return error_response(Family::Gateway, &e, request_id);
-            }
+            Err(why) => return error_response(Family::Gateway, &render::unreadable_body(why), request_id),
         };
 
         // 5. authenticate (whatever this thread noted before is not ours)

@@ -91,6 +91,34 @@ pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
     }
 }
 
+/// A request body the gateway could not read: over the limit is the API
+/// gateway's 413, anything else (chunked framing that does not parse, a
+/// connection that fails mid-body) a 400. Both are `APIG.0201` in the API
+/// gateway's error table ("Request entity too large", "API request error").
+pub(crate) fn unreadable_body(why: crate::body::Unreadable) -> ApiError {
+    match why {
+        crate::body::Unreadable::TooLarge => ApiError::new(413, "APIGW.0201", "Request entity too large"),
+        crate::body::Unreadable::Broken => {
+            ApiError::new(400, "APIGW.0201", "API request error: the request body is malformed or incomplete")
+        }
+    }
+}
+
+/// A request the HTTP layer refused before the gateway saw it (hyper's own
+/// answer, replaced by `listener::canned`): a request line or header that
+/// does not parse, conflicting lengths, a URI of 64 KiB or more, more than
+/// 100 header lines or a head over 400 KiB. The API gateway words these as
+/// `APIG.0201` request errors.
+pub fn refused_request(status: u16) -> ApiError {
+    let message = match status {
+        414 => "Request URI too large",
+        431 => "Request headers too large",
+        413 => "Request entity too large",
+        _ => "API request error: the request is not valid HTTP/1.1",
+    };
+    ApiError::new(status, "APIGW.0201", message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

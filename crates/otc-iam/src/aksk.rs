@@ -1,12 +1,12 @@
 //! Turning an AK/SK-signed request into a caller, as the API gateway does:
 //! the key must exist and be active (or be a temporary key presented with
-//! its security token, unexpired), the signature must match what the
-//! client's signer computes over the request as received, and
+//! the security token that carries it, unexpired), the signature must
+//! match what the client's signer computes over the request as received, and
 //! `X-Sdk-Date` must be within 15 minutes of the emulator's clock. The
 //! project comes from `X-Project-Id` or the URL, the domain from the user
 //! (`X-Domain-Id` must agree).
 
-use crate::credentials::{Credential, TempCredential, CREDENTIAL, TEMP_CREDENTIAL};
+use crate::credentials::{self, Credential, CREDENTIAL};
 use crate::model::{Domain, Project, User, DOMAIN, PROJECT, USER};
 use crate::signing::{self, Wire};
 use crate::Iam;
@@ -62,12 +62,7 @@ impl Iam {
     }
 
     fn key_for(&self, ak: &str, req: &SignedRequest<'_>, now: chrono::DateTime<Utc>) -> Result<Key, AuthFailure> {
-        let found = self.store.txn(|tx| {
-            let permanent = tx.get_doc::<Credential>(CREDENTIAL, ak)?;
-            let temporary = if permanent.is_none() { tx.get_doc::<TempCredential>(TEMP_CREDENTIAL, ak)? } else { None };
-            Ok::<_, otc_store::StoreError>((permanent, temporary))
-        });
-        let (permanent, temporary) = found.map_err(|e| {
+        let permanent = self.store.txn(|tx| tx.get_doc::<Credential>(CREDENTIAL, ak)).map_err(|e| {
             tracing::error!(error = %e, "access key lookup failed");
             fail("verify aksk signature fail")
         })?;
@@ -77,16 +72,22 @@ impl Iam {
             }
             return Ok(Key { secret: c.secret.clone(), user_id: c.user_id.clone(), project_id: None, permanent: Some(c) });
         }
-        if let Some(t) = temporary {
-            if t.expires_at <= now {
-                return Err(fail("the securitytoken has expired"));
-            }
-            match (req.header)("x-security-token") {
-                Some(token) if signing::same(token, &t.security_token) => {}
-                Some(_) => return Err(fail("the security token is invalid")),
-                None => return Err(fail("x-security-token not found: a temporary access key needs its security token")),
-            }
-            return Ok(Key { secret: t.secret, user_id: t.user_id, project_id: t.project_id, permanent: None });
+        // A temporary key is carried by its security token.
+        let ring = self.keyring();
+        let temporary = credentials::is_temp_access_key(&ring, ak);
+        match (req.header)("x-security-token") {
+            Some(token) => match credentials::open_temp_key(&ring, token) {
+                Some((t, secret)) if signing::same(&t.access, ak) => {
+                    if t.expires_at <= now {
+                        return Err(fail("the securitytoken has expired"));
+                    }
+                    return Ok(Key { secret, user_id: t.user_id, project_id: t.project_id, permanent: None });
+                }
+                _ if temporary => return Err(fail("the security token is invalid")),
+                _ => {}
+            },
+            None if temporary => return Err(fail("x-security-token not found: a temporary access key needs its security token")),
+            None => {}
         }
         let masked = format!("{}******", ak.chars().take(4).collect::<String>());
         Err(fail(format!("Get secretKey failed,ak:{masked},err:ak not exist")))

@@ -9,15 +9,21 @@ pub mod api;
 pub mod catalog;
 pub mod credentials;
 pub mod errors;
+pub mod keys;
 pub mod model;
 mod ops;
+pub mod revocation;
 pub mod signing;
+#[cfg(test)]
+mod tests;
+pub mod token;
 
-use chrono::Duration;
-use model::{Domain, Project, Token, User, DOMAIN, PROJECT, TOKEN, USER};
+use chrono::{DateTime, Duration, Utc};
+use keys::Keyring;
+use model::{Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, USER};
 use otc_core::api::{AuthFailure, Authenticator, CatalogEntry};
 use otc_core::{ApiResult, Clock, Ctx};
-use otc_store::{ListQuery, Store, TxExt};
+use otc_store::{ListQuery, Store, StoreError, Tx, TxExt};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -28,6 +34,11 @@ use std::sync::{Arc, RwLock};
 pub struct IamConfig {
     #[serde(default = "default_ttl")]
     pub token_ttl_seconds: u64,
+    /// How old the key tokens are signed with gets before the next token
+    /// is signed with a new one (0: never). The previous keys keep
+    /// verifying what they signed until it has expired.
+    #[serde(default = "default_rotation")]
+    pub signing_key_rotation_seconds: u64,
     /// Regions besides those the seeded projects name.
     #[serde(default)]
     pub regions: Vec<String>,
@@ -72,6 +83,10 @@ fn default_ttl() -> u64 {
     24 * 3600
 }
 
+fn default_rotation() -> u64 {
+    24 * 3600
+}
+
 fn default_domains() -> Vec<DomainSeed> {
     vec![DomainSeed {
         name: "emulator".into(),
@@ -86,7 +101,12 @@ fn default_domains() -> Vec<DomainSeed> {
 
 impl Default for IamConfig {
     fn default() -> Self {
-        IamConfig { token_ttl_seconds: default_ttl(), regions: Vec::new(), domains: default_domains() }
+        IamConfig {
+            token_ttl_seconds: default_ttl(),
+            signing_key_rotation_seconds: default_rotation(),
+            regions: Vec::new(),
+            domains: default_domains(),
+        }
     }
 }
 
@@ -94,6 +114,12 @@ pub struct Iam {
     store: Store,
     clock: Clock,
     token_ttl: Duration,
+    /// The longest a token or a temporary key lives: how long retired
+    /// signing keys and revocation events are kept.
+    longest_lifetime: Duration,
+    /// The signing keys as stored (this process owns the store).
+    keys: RwLock<Arc<Keyring>>,
+    key_rotation: Option<Duration>,
     regions: Vec<String>,
     /// Every served service's catalog entries; set once all are mounted.
     catalog: RwLock<Vec<CatalogEntry>>,
@@ -121,10 +147,16 @@ impl Iam {
         }
         regions.sort();
         regions.dedup();
+        let token_ttl = Duration::seconds(cfg.token_ttl_seconds as i64);
+        let longest_lifetime = token_ttl.max(Duration::seconds(credentials::TEMP_MAX_SECONDS));
+        let set = store.txn(|tx| keys::load(tx, clock.now(), longest_lifetime))?;
         let iam = Iam {
             store,
             clock,
-            token_ttl: Duration::seconds(cfg.token_ttl_seconds as i64),
+            token_ttl,
+            longest_lifetime,
+            keys: RwLock::new(Arc::new(Keyring::new(set))),
+            key_rotation: (cfg.signing_key_rotation_seconds > 0).then(|| Duration::seconds(cfg.signing_key_rotation_seconds as i64)),
             regions,
             catalog: RwLock::new(Vec::new()),
             rendered: RwLock::new(HashMap::new()),
@@ -166,7 +198,16 @@ impl Iam {
     }
 
     fn bootstrap(&self, cfg: &IamConfig) -> ApiResult<()> {
+        let now = self.clock.now();
         self.store.txn(|tx| {
+            // Stores of older emulators kept a document per token and per
+            // temporary key; those tokens and keys no longer verify.
+            for kind in [model::LEGACY_TOKEN, credentials::TEMP_CREDENTIAL] {
+                for r in tx.list(&ListQuery { kind, ..Default::default() })? {
+                    tx.delete(kind, &r.id)?;
+                }
+            }
+            revocation::purge(tx, now, None)?;
             for seed in &cfg.domains {
                 let domain = match tx.list_docs::<Domain>(&ListQuery { kind: DOMAIN, key: Some(&seed.name), ..Default::default() })?.pop() {
                     Some(d) => d,
@@ -183,7 +224,11 @@ impl Iam {
                     let salt = otc_core::ids::secret_hex(8);
                     let user = match existing {
                         Some(e) if e.password_matches(&u.password) => e,
-                        Some(e) => User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e },
+                        Some(e) => {
+                            // A changed password ends the user's tokens, as in Keystone.
+                            revocation::revoke(tx, revocation::Subject::User(&e.id), now, now + self.longest_lifetime, now)?;
+                            User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e }
+                        }
                         None => User {
                             id: otc_core::ids::hex32(),
                             name: u.name.clone(),
@@ -198,7 +243,6 @@ impl Iam {
                         if tx.get(credentials::CREDENTIAL, &k.access)?.is_some() {
                             continue;
                         }
-                        let now = self.clock.now();
                         let c = credentials::Credential {
                             access: k.access.clone(),
                             secret: k.secret.clone(),
@@ -245,11 +289,90 @@ impl Iam {
         })
     }
 
-    /// Looks a token up by the secret the client holds.
-    pub(crate) fn find_token(&self, secret: &str) -> ApiResult<Option<Token>> {
-        let key = model::token_key(secret);
-        Ok(self.store.txn(|tx| tx.get_doc::<Token>(TOKEN, &key))?)
+    /// The current signing keys.
+    pub(crate) fn keyring(&self) -> Arc<Keyring> {
+        self.keys.read().expect("key lock").clone()
     }
+
+    /// The keys to sign with: rotated first when the signing key is due.
+    pub(crate) fn signing_keyring(&self) -> ApiResult<Arc<Keyring>> {
+        let ring = self.keyring();
+        match self.key_rotation {
+            Some(age) if ring.due(self.clock.now(), age) => self.rotate(Some(age)),
+            _ => Ok(ring),
+        }
+    }
+
+    /// Rotates the signing keys now (the control API's
+    /// `POST /_emulator/signing-keys/rotate`).
+    pub fn rotate_signing_keys(&self) -> ApiResult<Arc<Keyring>> {
+        self.rotate(None)
+    }
+
+    fn rotate(&self, due: Option<Duration>) -> ApiResult<Arc<Keyring>> {
+        // Held across the write, so the ring in memory is the stored one.
+        let mut held = self.keys.write().expect("key lock");
+        let set = self.store.txn(|tx| keys::rotate(tx, self.clock.now(), self.longest_lifetime, due))?;
+        let ring = Arc::new(Keyring::new(set));
+        *held = ring.clone();
+        Ok(ring)
+    }
+
+    /// The token the client holds, if identity signed it and nothing has
+    /// revoked it since: expired tokens too (callers decide).
+    pub(crate) fn find_token(&self, secret: &str) -> ApiResult<Option<Token>> {
+        let Some(claims) = token::open(&self.keyring(), secret) else {
+            return Ok(None);
+        };
+        Ok(self.store.txn(|tx| resolve_token(tx, claims))?)
+    }
+
+    /// When revocation events for tokens issued now can be forgotten.
+    pub(crate) fn revocation_horizon(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.longest_lifetime
+    }
+}
+
+/// A token's claims with today's names of its user, domain and project;
+/// `None` when one of them is gone (or the user disabled), or an event
+/// revoked it.
+pub(crate) fn resolve_token(tx: &mut dyn Tx, c: token::Claims) -> Result<Option<Token>, StoreError> {
+    let Some(user) = tx.get_doc::<User>(USER, &c.user_id)? else {
+        return Ok(None);
+    };
+    if !user.enabled {
+        return Ok(None);
+    }
+    let Some(domain) = tx.get_doc::<Domain>(DOMAIN, &user.domain_id)? else {
+        return Ok(None);
+    };
+    let project = match &c.scope {
+        token::Scope::Project(id) => match tx.get_doc::<Project>(PROJECT, id)? {
+            Some(p) if p.domain_id == domain.id => {
+                let region = p.region().to_string();
+                Some(TokenProject { id: p.id, name: p.name, region })
+            }
+            _ => return Ok(None),
+        },
+        token::Scope::Domain(id) if *id == domain.id => None,
+        token::Scope::Domain(_) => return Ok(None),
+    };
+    let t = Token {
+        methods: c.methods,
+        issued_at: c.issued_at,
+        expires_at: c.expires_at,
+        audit_id: c.audit_id,
+        user_id: user.id,
+        user_name: user.name,
+        domain_id: domain.id,
+        domain_name: domain.name,
+        project,
+        roles: model::ROLES.iter().map(|r| r.to_string()).collect(),
+    };
+    if revocation::revoked(tx, &t)? {
+        return Ok(None);
+    }
+    Ok(Some(t))
 }
 
 impl Authenticator for Iam {

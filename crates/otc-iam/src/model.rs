@@ -3,8 +3,8 @@
 //! OTC identity is Keystone-shaped: a domain (the account) owns users and
 //! projects; every region has a top-level project named after it (`eu-de`),
 //! and sub-projects are named `<region>_<suffix>` with the region project
-//! as parent. Tokens are stored under the hash of their secret, so a copy
-//! of the database holds no usable token.
+//! as parent. Tokens are not stored: they carry their claims, sealed
+//! ([`crate::token`]).
 
 use chrono::{DateTime, Utc};
 use otc_store::{ListQuery, StoreError, Tx, TxExt};
@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 pub const DOMAIN: &str = "iam.domain";
 pub const USER: &str = "iam.user";
 pub const PROJECT: &str = "iam.project";
-pub const TOKEN: &str = "iam.token";
+/// Where tokens were stored before they carried their own claims: such
+/// documents are removed on start ([`crate::Iam::new`]).
+pub const LEGACY_TOKEN: &str = "iam.token";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Domain {
@@ -93,13 +95,17 @@ pub fn subprojects_of(tx: &mut dyn Tx, domain_id: &str) -> Result<i64, StoreErro
     Ok(all.iter().filter(|p| !p.is_region_project()).count() as i64)
 }
 
-/// What a token grants. The names are copied in at issue time so that
-/// validating a token on the request path is a single read.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The roles every token of the emulator carries (OTC's tenant admin).
+pub const ROLES: &[&str] = &["te_admin"];
+
+/// What a valid token grants: its claims, with the names of its user,
+/// domain and project as they are now.
+#[derive(Debug, Clone)]
 pub struct Token {
     pub methods: Vec<String>,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub audit_id: String,
     pub user_id: String,
     pub user_name: String,
     pub domain_id: String,
@@ -109,25 +115,11 @@ pub struct Token {
     pub roles: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct TokenProject {
     pub id: String,
     pub name: String,
     pub region: String,
-}
-
-/// Tokens are stored under the SHA-256 of the secret the client holds.
-pub fn token_key(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-/// The store scope a token is listed under, so that deleting a project can
-/// revoke the tokens scoped to it.
-pub fn token_scope(t: &Token) -> String {
-    match &t.project {
-        Some(p) => p.id.clone(),
-        None => format!("domain:{}", t.domain_id),
-    }
 }
 
 /// Project names OTC accepts: `<existing region>_<suffix>`, at most 64

@@ -1,9 +1,29 @@
 //! IAM's operation table: every operation identity serves, as data.
 //! Documented operations not listed here answer 404 APIGW.0101.
 
+use crate::keys::Keyring;
 use crate::Iam;
 use otc_core::api::{handler, Access::*, CatalogEntry, Family::Keystone, Op, Service};
+use otc_core::{time, ApiResult};
+use serde_json::json;
 use std::sync::Arc;
+
+fn signing_keys_json(ring: &Keyring) -> serde_json::Value {
+    let keys: Vec<_> = ring
+        .set()
+        .keys
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.id,
+                "created_at": time::iso_micros(k.created_at),
+                "retired_at": k.retired_at.map(time::iso_micros),
+                "signs": k.id == ring.signing_key_id(),
+            })
+        })
+        .collect();
+    json!({"signing_keys": keys, "kept_after_retirement_seconds": ring.set().longest_lifetime_seconds})
+}
 
 impl Service for Iam {
     fn name(&self) -> &'static str {
@@ -54,6 +74,17 @@ impl Service for Iam {
             // The token may come in the body instead of X-Auth-Token.
             Op::new("POST", "/v3.0/OS-CREDENTIAL/securitytokens", Public, Keystone, handler(s, Iam::create_security_token)),
         ]
+    }
+
+    /// `GET /_emulator/signing-keys` shows the token signing keys (ids and
+    /// times, never the secrets); `POST /_emulator/signing-keys/rotate`
+    /// rotates them now, as `keystone-manage fernet_rotate` does.
+    fn control(&self, method: &str, parts: &[&str]) -> Option<ApiResult<serde_json::Value>> {
+        match (method, parts) {
+            ("GET", ["signing-keys"]) => Some(Ok(signing_keys_json(&self.keyring()))),
+            ("POST", ["signing-keys", "rotate"]) => Some(self.rotate_signing_keys().map(|r| signing_keys_json(&r))),
+            _ => None,
+        }
     }
 
     fn catalog(&self) -> Vec<CatalogEntry> {

@@ -1,7 +1,7 @@
 //! The image listing Nova clients use: Glance v2 `/v2/images` over the
 //! configured public images (OTC's IMS serves this API on `ims.`).
 
-use crate::catalog::Image;
+use crate::catalog::{Image, PUBLISHED};
 use crate::Images;
 use otc_core::api::{Input, Reply};
 use otc_core::{ApiError, ApiResult};
@@ -9,15 +9,15 @@ use serde_json::{json, Value};
 
 fn image_json(i: &Image) -> Value {
     let id = i.id();
-    json!({
+    let mut v = json!({
         "id": id, "name": i.name, "status": "active", "visibility": "public", "protected": true, "os_hidden": false,
         "checksum": null, "os_hash_algo": null, "os_hash_value": null, "owner": "", "size": i.size, "virtual_size": null,
         "min_ram": i.min_ram, "min_disk": i.min_disk, "disk_format": i.disk_format, "container_format": "bare",
-        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "tags": [],
+        "created_at": PUBLISHED, "updated_at": PUBLISHED, "tags": [],
         "self": format!("/v2/images/{id}"), "file": format!("/v2/images/{id}/file"), "schema": "/v2/schemas/image",
-        "__os_type": i.os_type, "__os_version": i.os_version, "__platform": i.name.split('_').nth(1).unwrap_or(""),
-        "__imagetype": "gold", "__isregistered": "true", "__support_kvm": "true", "__os_bit": "64",
-    })
+    });
+    v.as_object_mut().expect("object").extend(i.properties());
+    v
 }
 
 fn not_found(what: &str) -> ApiError {

@@ -4,3 +4,4 @@
 pub mod ecs;
 pub mod glance;
 pub mod nova;
+pub mod nova_images;

@@ -60,7 +60,7 @@ fn versioned(reply: Reply, mv: (u32, u32)) -> Reply {
         .header("vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version")
 }
 
-fn json_reply(status: u16, body: &Value, mv: (u32, u32)) -> ApiResult<Reply> {
+pub(crate) fn json_reply(status: u16, body: &Value, mv: (u32, u32)) -> ApiResult<Reply> {
     Ok(versioned(Reply::json(status, body)?, mv))
 }
 
@@ -94,7 +94,7 @@ fn int_field(o: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
 }
 
 impl Compute {
-    fn links(&self, input: &Input<'_>, v2: bool, pid: &str, kind: &str, id: &str) -> Value {
+    pub(crate) fn links(&self, input: &Input<'_>, v2: bool, pid: &str, kind: &str, id: &str) -> Value {
         let version = if v2 { "v2" } else { "v2.1" };
         json!([
             {"rel": "self", "href": format!("{}/ecs/{version}/{pid}/{kind}/{id}", input.base_url)},

@@ -221,8 +221,24 @@ async fn group_validation_quotas_and_isolation() {
     let res = o.body["quotas"]["resources"].as_array().unwrap().clone();
     assert_eq!(res.iter().find(|r| r["type"] == "scaling_Group").unwrap()["quota"], 25);
     assert_eq!(res.iter().find(|r| r["type"] == "scaling_Config").unwrap()["used"], 1);
+    // The real cloud's six types, in the order otcextensions' functional test expects.
+    let types: Vec<&str> = res.iter().map(|r| r["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        ["scaling_Group", "scaling_Config", "scaling_Policy", "scaling_Instance", "load_balance", "bandwidth_scaling_policy"]
+    );
+    assert_eq!(res[4], json!({"type": "load_balance", "used": -1, "quota": 6, "max": 6, "min": 0}));
+    assert_eq!((res[5]["used"].as_i64(), res[5]["quota"].as_i64()), (Some(0), Some(10)));
     let gid = api.post(&format!("{AS}/scaling_group"), base.clone()).await.body["scaling_group_id"].as_str().unwrap().to_string();
-    assert_eq!(api.get(&format!("{AS}/quotas/{gid}")).await.status, 200);
+    let o = api.get(&format!("{AS}/quotas/{gid}")).await;
+    assert_eq!(o.status, 200);
+    assert_eq!(
+        o.body["quotas"]["resources"],
+        json!([
+            {"type": "scaling_Policy", "used": 0, "quota": 50, "max": 50, "min": 0},
+            {"type": "scaling_Instance", "used": 0, "quota": 200, "max": 1000, "min": 0},
+        ])
+    );
     assert_eq!(err(&api.post(&format!("{AS}/scaling_group/{gid}/action"), json!({"action": "dance"})).await).1, "AS.2008");
     assert_eq!(err(&api.get(&format!("{AS}/scaling_group_instance/{gid}/list?life_cycle_state=ASLEEP")).await).1, "AS.4003");
     let list = api.get(&format!("{AS}/scaling_group?scaling_group_name=g")).await;

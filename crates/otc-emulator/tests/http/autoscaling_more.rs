@@ -333,6 +333,15 @@ async fn v2_policies_are_v1_policies_and_scale_bandwidths() {
     let v1 = api.get(&format!("{AS}/scaling_policy/{bwp}")).await;
     assert_eq!((v1.status, v1.body["scaling_policy"]["scaling_group_id"].as_str()), (200, Some(bw.as_str())));
     assert_eq!(api.get(&format!("{AS}/scaling_policy/{gid}/list")).await.body["total_number"], 2);
+    // The quotas count them where they belong: the group's two, the project's bandwidth one.
+    let used = |o: &Out, t: &str| -> i64 {
+        o.body["quotas"]["resources"].as_array().unwrap().iter().find(|r| r["type"] == t).unwrap()["used"].as_i64().unwrap()
+    };
+    let project = api.get(&format!("{AS}/quotas")).await;
+    assert_eq!((used(&project, "bandwidth_scaling_policy"), used(&project, "scaling_Policy")), (1, -1));
+    let group = api.get(&format!("{AS}/quotas/{gid}")).await;
+    let instances = instance_count(&api, &gid).await as i64;
+    assert_eq!((used(&group, "scaling_Policy"), used(&group, "scaling_Instance")), (2, instances));
     assert_eq!(api.post(&format!("{AS}/scaling_policy/{bwp}/action"), json!({"action": "pause"})).await.status, 204);
     assert_eq!(api.get(&format!("{AS2}/scaling_policy/{bwp}")).await.body["scaling_policy"]["policy_status"], "PAUSED");
 

@@ -129,7 +129,7 @@ async fn every_operation_refuses_bad_input_and_changes_nothing() {
         let all = probes(t, &fixtures, examples.as_ref());
         if examples.as_ref().is_some_and(|e| !e.for_op(t.method, t.path).is_empty()) {
             with_example += 1;
-        } else if !t.reads_only() {
+        } else if !t.reads_only() && t.method != "DELETE" {
             println!("note: no example body in the reference for {}", t.label());
         }
         let chosen = if full { all } else { Rng::new(seed, &t.label()).sample(all, SAMPLE) };

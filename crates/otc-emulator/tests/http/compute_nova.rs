@@ -344,3 +344,127 @@ async fn images_as_glance_lists_them() {
     assert_eq!(api.get("/v2/images/Standard_Ubuntu_22.04_latest").await.status, 404);
     assert_eq!(api.get("/v2/images?os_hidden=True").await.body["images"], json!([]));
 }
+
+/// Nova's image proxy, as openstacksdk's `conn.compute.find_image` walks
+/// it: the name tried as an id (404), then the list filtered by name.
+#[tokio::test]
+async fn images_through_nova() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let debian = image_id("Standard_Debian_11_latest");
+    let all_images = otc_compute::catalog::default_images();
+
+    let o = api.get("/ecs/v2.1/{pid}/images/Standard_Debian_11_latest").await;
+    assert_eq!(o.status, 404);
+    assert_eq!(o.body, json!({"itemNotFound": {"code": 404, "message": "Image not found."}}));
+    let o = api.get("/ecs/v2.1/{pid}/images?name=Standard_Debian_11_latest").await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let listed = o.body["images"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    let brief = &listed[0];
+    assert_eq!((brief["id"].as_str(), brief["name"].as_str()), (Some(debian.as_str()), Some("Standard_Debian_11_latest")));
+    assert!(brief.get("status").is_none(), "the plain list has id, name and links only: {brief}");
+    let rels: Vec<&str> = brief["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
+    assert_eq!(rels, ["self", "bookmark", "alternate"]);
+    assert_eq!(brief["links"][0]["href"], emu.url(&format!("/ecs/v2.1/{}/images/{debian}", api.pid)));
+    assert_eq!(brief["links"][2]["type"], "application/vnd.openstack.image");
+    assert!(o.body.get("images_links").is_none());
+
+    // The detail list and the show agree, with Glance's facts in Nova's names.
+    let o = api.get("/ecs/v2.1/{pid}/images/detail").await;
+    let detail = o.body["images"].as_array().unwrap().clone();
+    assert_eq!(detail.len(), all_images.len());
+    let d = detail.iter().find(|i| i["id"] == debian.as_str()).unwrap().clone();
+    assert_eq!((d["status"].as_str(), d["progress"].as_u64()), (Some("ACTIVE"), Some(100)));
+    assert_eq!((d["minDisk"].as_u64(), d["minRam"].as_u64(), d["OS-EXT-IMG-SIZE:size"].as_u64()), (Some(4), Some(0), Some(2_147_483_648)));
+    assert_eq!((d["created"].as_str(), d["updated"].as_str()), (Some("2024-01-01T00:00:00Z"), Some("2024-01-01T00:00:00Z")));
+    assert_eq!(d["metadata"]["__os_type"], "Linux");
+    assert_eq!(d["metadata"]["__os_version"], "Debian GNU/Linux 11 (bullseye) 64bit");
+    let shown = api.get(&format!("/ecs/v2.1/{{pid}}/images/{debian}")).await;
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.body["image"], d);
+    let glance = api.get(&format!("/ims/v2/images/{debian}")).await.body;
+    assert_eq!(
+        (glance["name"].clone(), glance["size"].clone(), glance["__os_type"].clone()),
+        (d["name"].clone(), d["OS-EXT-IMG-SIZE:size"].clone(), d["metadata"]["__os_type"].clone())
+    );
+    let v2 = api.get(&format!("/ecs/v2/{{pid}}/images/{debian}")).await;
+    assert!(v2.body["image"]["links"][0]["href"].as_str().unwrap().contains("/ecs/v2/"));
+    let meta = api.get(&format!("/ecs/v2.1/{{pid}}/images/{debian}/metadata")).await;
+    assert_eq!(meta.body["metadata"], d["metadata"]);
+    let o = api.get("/ecs/v2.1/{pid}/images/00000000-0000-0000-0000-000000000000/metadata").await;
+    assert_eq!((o.status, o.body["itemNotFound"]["message"].as_str()), (404, Some("Image not found.")));
+
+    // Filters, as Nova hands them to Glance.
+    let count = |q: &'static str| {
+        let api = &api;
+        async move {
+            let o = api.get(&format!("/ecs/v2.1/{{pid}}/images/detail?{q}")).await;
+            assert_eq!(o.status, 200, "{q}: {}", o.body);
+            o.body["images"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("status=ACTIVE").await, all_images.len());
+    assert_eq!(count("status=active").await, all_images.len());
+    assert_eq!(count("status=SAVING").await, 0);
+    assert_eq!(count("changes-since=2023-12-31T23:00:00Z").await, all_images.len());
+    assert_eq!(count("changes-since=2024-01-01").await, all_images.len());
+    assert_eq!(count("changes-since=2030-06-09T06:42:18").await, 0);
+    assert_eq!(count(concat!("server=http://x/v2.1/p/servers/", "b600b5b1-ed8c-4814-aefa-8b903c894c20")).await, 0);
+    assert_eq!(count("type=snapshot").await, 0);
+    let windows = all_images.iter().filter(|i| i.os_type == "Windows").count();
+    assert!(windows > 0);
+    assert_eq!(count("minDisk=40").await, windows);
+    assert_eq!(count("property-__os_type=Windows").await, windows);
+    assert_eq!(count("name=nope").await, 0);
+    for (q, msg) in [
+        ("status=bogus", "Invalid status value: bogus"),
+        ("changes-since=yesterday", "Invalid changes-since value: yesterday"),
+        ("limit=two", "Invalid input received: limit must be an integer"),
+        ("limit=-1", "Invalid input received: limit must be >= 0"),
+        ("minRam=lots", "Invalid minRam filter [lots]"),
+        ("marker=nope", "marker [nope] not found"),
+    ] {
+        let o = api.get(&format!("/ecs/v2.1/{{pid}}/images?{q}")).await;
+        assert_eq!((o.status, o.body["badRequest"]["message"].as_str()), (400, Some(msg)), "{q}");
+    }
+
+    // Pages of two, followed by their next links, cover every image once;
+    // the links keep the request's other parameters.
+    let mut seen = Vec::new();
+    let mut next = Some(emu.url(&format!("/ecs/v2.1/{}/images/detail?limit=2&status=ACTIVE", api.pid)));
+    while let Some(href) = next.take() {
+        assert!(href.contains("status=ACTIVE") && href.contains("/images/detail?"), "{href}");
+        let r = emu.http.get(&href).header("X-Auth-Token", &api.token).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let b: Value = r.json().await.unwrap();
+        let page = b["images"].as_array().unwrap();
+        assert!(page.len() <= 2 && page.iter().all(|i| i["status"] == "ACTIVE"));
+        seen.extend(page.iter().map(|i| i["id"].as_str().unwrap().to_string()));
+        next = b["images_links"][0]["href"].as_str().map(String::from);
+        if next.is_some() {
+            assert_eq!((b["images_links"][0]["rel"].as_str(), page.len()), (Some("next"), 2));
+        }
+    }
+    let mut expected: Vec<String> = all_images.iter().map(|i| i.id()).collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+    // A marker filtered out by the other filters still places the page.
+    let windows_id = image_id("Standard_Windows_2022_DC_latest");
+    let after: Vec<String> = expected.iter().filter(|i| **i > debian).cloned().collect();
+    let o = api.get(&format!("/ecs/v2.1/{{pid}}/images?marker={debian}&property-__os_type=Windows")).await;
+    let ids: Vec<&str> = o.body["images"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, if after.contains(&windows_id) { vec![windows_id.as_str()] } else { vec![] });
+    assert_eq!(api.get("/ecs/v2.1/{pid}/images?limit=0").await.body["images"].as_array().unwrap().len(), all_images.len());
+
+    // Nova retired the proxy at 2.36 and image metadata at 2.39.
+    let (s, _, h) = nova(&api, Method::GET, "/ecs/v2.1/{pid}/images", Some("2.35"), None).await;
+    assert_eq!((s, h["openstack-api-version"].to_str().unwrap()), (200, "compute 2.35"));
+    for path in ["/ecs/v2.1/{pid}/images", "/ecs/v2.1/{pid}/images/detail", &format!("/ecs/v2.1/{{pid}}/images/{debian}")] {
+        let (s, b, _) = nova(&api, Method::GET, path, Some("2.36"), None).await;
+        assert_eq!((s, b["itemNotFound"]["message"].as_str()), (404, Some("The resource could not be found.")), "{path}");
+    }
+    let meta_path = format!("/ecs/v2.1/{{pid}}/images/{debian}/metadata");
+    assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.38"), None).await.0, 200);
+    assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.39"), None).await.0, 404);
+}

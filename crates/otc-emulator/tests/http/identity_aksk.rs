@@ -305,3 +305,33 @@ async fn temporary_keys_need_their_security_token_and_expire() {
     assert_eq!(st, 401);
     assert!(b["error_msg"].as_str().unwrap().contains("expired"), "{b}");
 }
+
+#[tokio::test]
+async fn temporary_keys_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, token, path) = {
+        let emu = Emu::sqlite(dir.path()).await;
+        let t = emu.token(Some("eu-de")).await;
+        let (_, pid) = me(&emu, &t).await;
+        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"duration_seconds": 3600}}}});
+        let before = emu.server.store.fingerprint().unwrap();
+        let r = emu.call(Method::POST, "/v3.0/OS-CREDENTIAL/securitytokens", Some(&t), Some(body)).await;
+        assert_eq!(r.status(), 201);
+        assert_eq!(emu.server.store.fingerprint().unwrap(), before, "a temporary key is not stored");
+        let c: Value = r.json().await.unwrap();
+        let c = &c["credential"];
+        let s = Signer { ak: c["access"].as_str().unwrap().into(), sk: c["secret"].as_str().unwrap().into(), scoped: true };
+        emu.server.stop().await;
+        (s, c["securitytoken"].as_str().unwrap().to_string(), format!("/v1/{pid}/vpcs"))
+    };
+    let emu = Emu::sqlite(dir.path()).await;
+    let msg = |b: &Value| b["error_msg"].as_str().unwrap_or("").to_string();
+    let (st, b) = signed(&emu, &s, Method::GET, &path, &[("x-security-token", token.clone())], None, 0).await;
+    assert_eq!(st, 200, "{b}");
+    let (st, b) = signed(&emu, &s, Method::GET, &path, &[], None, 0).await;
+    assert!(st == 401 && msg(&b).contains("x-security-token not found"), "{b}");
+    let last = if token.ends_with('x') { 'y' } else { 'x' };
+    let forged = format!("{}{last}", &token[..token.len() - 1]);
+    let (st, b) = signed(&emu, &s, Method::GET, &path, &[("x-security-token", forged)], None, 0).await;
+    assert!(st == 401 && msg(&b).contains("security token is invalid"), "{b}");
+}

@@ -193,20 +193,79 @@ async fn token_method_rescopes_and_keeps_expiry() {
 #[tokio::test]
 async fn tokens_and_projects_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let (token, project_id, eu_de) = {
+    let (token, revoked, project_id, eu_de) = {
         let emu = Emu::sqlite(dir.path()).await;
         let token = emu.token(Some("eu-de")).await;
         let r = emu.call(Method::POST, "/v3/projects", Some(&token), Some(json!({"project": {"name": "eu-de_persist"}}))).await;
         assert_eq!(r.status(), 201);
         let b: Value = r.json().await.unwrap();
         let eu_de = emu.project_id("eu-de").await;
+        // The token's key is retired before the restart; another token is revoked.
+        assert_eq!(emu.http.post(emu.url("/_emulator/signing-keys/rotate")).send().await.unwrap().status(), 200);
+        let revoked = emu.token(Some("eu-de")).await;
+        let r = emu.http.delete(emu.url("/v3/auth/tokens")).header("X-Auth-Token", &token).header("X-Subject-Token", &revoked).send().await;
+        assert_eq!(r.unwrap().status(), 204);
         emu.server.stop().await;
-        (token, b["project"]["id"].as_str().unwrap().to_string(), eu_de)
+        (token, revoked, b["project"]["id"].as_str().unwrap().to_string(), eu_de)
     };
     let emu = Emu::sqlite(dir.path()).await;
     let r = emu.call(Method::GET, &format!("/v3/projects/{project_id}"), Some(&token), None).await;
     assert_eq!(r.status(), 200, "the token and the project are still there");
+    let (s, c, _) = outcome(emu.call(Method::GET, "/v3/auth/projects", Some(&revoked), None).await).await;
+    assert_eq!((s, c.as_str()), (401, "IAM.0067"), "a revoked token stays revoked");
     let b: Value = r.json().await.unwrap();
     assert_eq!(b["project"]["name"], "eu-de_persist");
     assert_eq!(emu.project_id("eu-de").await, eu_de, "seeded ids are stable across restarts");
+}
+
+#[tokio::test]
+async fn issuing_a_thousand_tokens_stores_nothing() {
+    let emu = Emu::start().await;
+    let first = emu.token(Some("eu-de")).await;
+    let before = emu.server.store.fingerprint().unwrap();
+    let mut last = String::new();
+    for i in 0..1000 {
+        last = emu.token(if i % 2 == 0 { Some("eu-de") } else { None }).await;
+    }
+    for t in [&first, &last] {
+        assert_eq!(emu.call(Method::GET, "/v3/auth/projects", Some(t), None).await.status(), 200);
+    }
+    let after = emu.server.store.fingerprint().unwrap();
+    assert_eq!(before, after, "documents changed: {:?}", before.diff(&after));
+}
+
+#[tokio::test]
+async fn a_tampered_token_is_refused() {
+    let emu = Emu::start().await;
+    let t = emu.token(Some("eu-de")).await;
+    let pid = emu.project_id("eu-de").await;
+    let mut b = t.clone().into_bytes();
+    let i = b.len() / 2;
+    b[i] = if b[i] == b'a' { b'b' } else { b'a' };
+    let tampered = String::from_utf8(b).unwrap();
+    let (s, c, _) = outcome(emu.call(Method::GET, "/v3/auth/projects", Some(&tampered), None).await).await;
+    assert_eq!((s, c.as_str()), (401, "IAM.0067"));
+    let (s, c, _) = outcome(emu.call(Method::GET, &format!("/v1/{pid}/vpcs"), Some(&tampered), None).await).await;
+    assert_eq!((s, c.as_str()), (401, "APIGW.0301"));
+    assert_eq!(emu.call(Method::GET, &format!("/v1/{pid}/vpcs"), Some(&t), None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn signing_keys_rotate_through_the_emulator_api() {
+    let emu = Emu::start().await;
+    let old = emu.token(Some("eu-de")).await;
+    let keys: Value = emu.http.get(emu.url("/_emulator/signing-keys")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(keys["signing_keys"].as_array().unwrap().len(), 1);
+    assert!(keys["signing_keys"][0].get("secret").is_none(), "secrets are never shown");
+    let r = emu.http.post(emu.url("/_emulator/signing-keys/rotate")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let keys: Value = r.json().await.unwrap();
+    let keys = keys["signing_keys"].as_array().unwrap().clone();
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0]["retired_at"].is_string() && keys[0]["signs"] == false);
+    assert!(keys[1]["retired_at"].is_null() && keys[1]["signs"] == true);
+    let new = emu.token(Some("eu-de")).await;
+    for t in [&old, &new] {
+        assert_eq!(emu.call(Method::GET, "/v3/auth/projects", Some(t), None).await.status(), 200);
+    }
 }

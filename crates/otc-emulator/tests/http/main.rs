@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod compute_ecs;
 mod compute_nova;
+mod http_layer;
 mod identity_aksk;
 mod identity_discovery;
 mod identity_projects;

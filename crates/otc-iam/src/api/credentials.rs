@@ -5,7 +5,7 @@
 
 use super::body;
 use crate::credentials::*;
-use crate::model::{self, Token, User, TOKEN, USER};
+use crate::model::{User, USER};
 use crate::{errors, Iam};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use otc_core::api::{Input, Reply};
@@ -183,28 +183,18 @@ impl Iam {
             },
         };
         let now = self.clock.now();
-        let temp = self.store.txn(|tx| {
-            let token = tx.get_doc::<Token>(TOKEN, &model::token_key(&presented))?.ok_or_else(errors::token_invalid)?;
-            if token.expires_at <= now {
-                return Err(errors::token_expired());
-            }
-            let temp = TempCredential {
-                access: new_access_key(),
-                secret: new_secret_key(),
-                security_token: new_security_token(),
-                user_id: token.user_id.clone(),
-                domain_id: token.domain_id.clone(),
-                project_id: token.project.as_ref().map(|p| p.id.clone()),
-                expires_at: now + Duration::seconds(duration),
-            };
-            tx.insert_doc(TEMP_CREDENTIAL, &temp.access, &temp.user_id, None, &temp)?;
-            Ok::<_, ApiError>(temp)
-        })?;
+        let token = self.find_token(&presented)?.ok_or_else(errors::token_invalid)?;
+        if token.expires_at <= now {
+            return Err(errors::token_expired());
+        }
+        let ring = self.signing_keyring()?;
+        let project = token.project.as_ref().map(|p| p.id.as_str());
+        let temp = issue_temp_key(&ring, &token.user_id, project, now + Duration::seconds(duration));
         Reply::json(
             201,
             &json!({"credential": {
-                "access": temp.access, "secret": temp.secret, "securitytoken": temp.security_token,
-                "expires_at": ts(temp.expires_at),
+                "access": temp.key.access, "secret": temp.secret, "securitytoken": temp.security_token,
+                "expires_at": ts(temp.key.expires_at),
             }}),
         )
     }

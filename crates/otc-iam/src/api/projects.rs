@@ -4,7 +4,8 @@
 
 use super::body;
 use super::domain_config::PROJECT_QUOTA;
-use crate::model::{self, Project, PROJECT, TOKEN};
+use crate::model::{self, Project, PROJECT};
+use crate::revocation;
 use crate::{errors, Iam};
 use otc_core::api::{Input, Reply};
 use otc_core::quota::Quota;
@@ -212,9 +213,8 @@ impl Iam {
             }
             tx.delete(PROJECT, &project.id)?;
             // Tokens scoped to a deleted project stop working at once.
-            for t in tx.list(&ListQuery { kind: TOKEN, scope: Some(&project.id), ..Default::default() })? {
-                tx.delete(TOKEN, &t.id)?;
-            }
+            let now = self.clock.now();
+            revocation::revoke(tx, revocation::Subject::Project(&project.id), now, self.revocation_horizon(now), now)?;
             Ok(())
         })?;
         Ok(Reply::empty(204))

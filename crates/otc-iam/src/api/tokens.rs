@@ -1,15 +1,14 @@
 //! POST/GET/HEAD/DELETE /v3/auth/tokens.
 
 use super::body::{self, Obj};
-use crate::model::{self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, TOKEN, USER};
-use crate::{errors, Iam};
+use crate::model::{self, Domain, Project, Token, TokenProject, User, DOMAIN, PROJECT, USER};
+use crate::revocation::{self, Subject};
+use crate::token::{self, Claims, Scope};
+use crate::{errors, resolve_token, Iam};
 use otc_core::api::{Input, Reply};
 use otc_core::{time, ApiResult};
-use otc_store::{ListQuery, Put, Tx, TxExt};
+use otc_store::{ListQuery, Tx, TxExt};
 use serde_json::{json, Value};
-
-/// The roles every token of the emulator carries (OTC's tenant admin).
-const ROLES: &[&str] = &["te_admin"];
 
 fn find_domain(tx: &mut dyn Tx, d: &Obj) -> ApiResult<Option<Domain>> {
     if let Some(id) = body::opt_str(d, "id")? {
@@ -57,11 +56,12 @@ impl Iam {
             }
             Some(other) => return Err(errors::invalid_field("methods", &other.to_string())),
         };
-        if methods.iter().any(|m| m != "password" && m != "token") {
+        if !methods.iter().all(|m| token::known_method(m)) {
             return Err(errors::authentication_required());
         }
-        let now = self.clock.now();
-        let secret = format!("emu{}", otc_core::ids::secret_hex(48));
+        // Sealed tokens keep microseconds: the body shows what validation will.
+        let now = token::micros(self.clock.now());
+        let ring = self.signing_keyring()?;
         let token = self.store.txn(|tx| {
             let mut user: Option<User> = None;
             let mut expires_at = now + self.token_ttl;
@@ -74,7 +74,11 @@ impl Iam {
                     Some(t) => body::string(t, "id")?.to_string(),
                     None => input.header("x-auth-token").map(str::to_string).ok_or_else(|| errors::required("token"))?,
                 };
-                let old = tx.get_doc::<Token>(TOKEN, &model::token_key(&presented))?.ok_or_else(errors::token_invalid)?;
+                let old = match token::open(&ring, &presented) {
+                    Some(c) => resolve_token(tx, c)?,
+                    None => None,
+                };
+                let old = old.ok_or_else(errors::token_invalid)?;
                 if old.expires_at <= now {
                     return Err(errors::token_expired());
                 }
@@ -119,27 +123,34 @@ impl Iam {
                     }
                 }
             }
-            let token = Token {
-                methods: methods.clone(),
+            Ok(Token {
+                methods: token::canonical_methods(&methods),
                 issued_at: now,
                 expires_at,
+                audit_id: token::new_audit_id(),
                 user_id: user.id.clone(),
                 user_name: user.name.clone(),
                 domain_id: domain.id.clone(),
                 domain_name: domain.name.clone(),
                 project,
-                roles: ROLES.iter().map(|r| r.to_string()).collect(),
-            };
-            tx.put(Put {
-                kind: TOKEN,
-                id: &model::token_key(&secret),
-                scope: &model::token_scope(&token),
-                key: None,
-                body: serde_json::to_string(&token)?,
-                expect: otc_store::Expect::Absent,
-            })?;
-            Ok(token)
+                roles: model::ROLES.iter().map(|r| r.to_string()).collect(),
+            })
         })?;
+        let scope = match &token.project {
+            Some(p) => Scope::Project(p.id.clone()),
+            None => Scope::Domain(token.domain_id.clone()),
+        };
+        let secret = token::seal(
+            &ring,
+            &Claims {
+                methods: token.methods.clone(),
+                issued_at: token.issued_at,
+                expires_at: token.expires_at,
+                audit_id: token.audit_id.clone(),
+                user_id: token.user_id.clone(),
+                scope,
+            },
+        );
         let with_catalog = input.query.get("nocatalog").is_none_or(str::is_empty);
         Ok(Reply::raw_json(201, self.token_body(&token, with_catalog, input.base_url)?).header("x-subject-token", secret))
     }
@@ -201,9 +212,12 @@ impl Iam {
         Ok(Reply::empty(200).header("x-subject-token", secret))
     }
 
+    /// Revokes one token: an event naming its audit id, kept until the
+    /// token would have expired (none for an expired token).
     pub(crate) fn revoke_token(&self, input: &Input<'_>) -> ApiResult<Reply> {
-        let (secret, _) = self.subject(input, true)?;
-        self.store.txn(|tx| tx.delete(TOKEN, &model::token_key(&secret)))?;
+        let (_, t) = self.subject(input, true)?;
+        let now = self.clock.now();
+        self.store.txn(|tx| revocation::revoke(tx, Subject::Token(&t.audit_id), t.issued_at, t.expires_at, now))?;
         Ok(Reply::empty(204))
     }
 }
