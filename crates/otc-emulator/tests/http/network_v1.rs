@@ -324,6 +324,37 @@ async fn eips_and_bandwidths() {
     assert_eq!(api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.code, "VPC.0504");
 }
 
+/// The provider's vpc_bandwidth_v2 reads, renames and lists a shared
+/// bandwidth through v2.0 (gophertelekomcloud networking/v2/bandwidths); the
+/// real cloud answers there as under v1.
+#[tokio::test]
+async fn shared_bandwidths_are_read_updated_and_listed_through_v2() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let bw = api.create("/v2.0/{pid}/bandwidths", json!({"bandwidth": {"name": "shared", "size": 10}}), 200, "bandwidth").await;
+    let bid = id(&bw);
+    let o = api.get(&format!("/v2.0/{{pid}}/bandwidths/{bid}")).await;
+    assert_eq!(o.status, 200);
+    assert_eq!(o.body, api.get(&format!("/v1/{{pid}}/bandwidths/{bid}")).await.body, "one document under both versions");
+    assert_eq!((o.body["bandwidth"]["name"].as_str(), o.body["bandwidth"]["share_type"].as_str()), (Some("shared"), Some("WHOLE")));
+
+    let o = api.put(&format!("/v2.0/{{pid}}/bandwidths/{bid}"), json!({"bandwidth": {"name": "renamed"}})).await;
+    assert_eq!(o.status, 200);
+    assert_eq!((o.body["bandwidth"]["name"].as_str(), o.body["bandwidth"]["size"].as_u64()), (Some("renamed"), Some(10)));
+    assert_eq!(api.get(&format!("/v1/{{pid}}/bandwidths/{bid}")).await.body["bandwidth"]["name"], "renamed");
+    assert_eq!(api.put(&format!("/v2.0/{{pid}}/bandwidths/{bid}"), json!({"bandwidth": {}})).await.code, "VPC.0301");
+
+    let listed = api.get("/v2.0/{pid}/bandwidths").await.body["bandwidths"].as_array().unwrap().clone();
+    assert!(listed.iter().any(|b| b["id"] == bid.as_str()));
+
+    assert_eq!(api.delete(&format!("/v2.0/{{pid}}/bandwidths/{bid}")).await.status, 204);
+    let o = api.get(&format!("/v2.0/{{pid}}/bandwidths/{bid}")).await;
+    assert_eq!((o.status, o.code.as_str()), (404, "VPC.0306"));
+    let other = Api::new(&emu, "eu-nl").await;
+    let theirs = other.create("/v2.0/{pid}/bandwidths", json!({"bandwidth": {"name": "nl", "size": 10}}), 200, "bandwidth").await;
+    assert_eq!(api.get(&format!("/v2.0/{{pid}}/bandwidths/{}", id(&theirs))).await.status, 404, "another project's bandwidth");
+}
+
 #[tokio::test]
 async fn security_groups_rules_and_port_association() {
     let emu = Emu::start().await;

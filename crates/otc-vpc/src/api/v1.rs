@@ -59,6 +59,14 @@ pub fn ops(s: &Arc<Vpc>) -> Vec<Op> {
         op("DELETE", "/v2.0/{project_id}/bandwidths/{bandwidth_id}", handler(s, Vpc::v2_delete_shared_bandwidth)),
         op("POST", "/v2.0/{project_id}/bandwidths/{bandwidth_id}/insert", handler(s, Vpc::v2_insert_into_bandwidth)),
         op("POST", "/v2.0/{project_id}/bandwidths/{bandwidth_id}/remove", handler(s, Vpc::v2_remove_from_bandwidth)),
+        // Not in the reference, but the real cloud serves the v2.0 bandwidth
+        // collection for reading and updating too, and the Terraform
+        // provider's vpc_bandwidth_v2 reads, updates and lists through it
+        // (gophertelekomcloud networking/v2/bandwidths): same documents and
+        // answers as v1.
+        op("GET", "/v2.0/{project_id}/bandwidths", handler(s, Vpc::v1_list_bandwidths)),
+        op("GET", "/v2.0/{project_id}/bandwidths/{bandwidth_id}", handler(s, Vpc::v1_show_bandwidth)),
+        op("PUT", "/v2.0/{project_id}/bandwidths/{bandwidth_id}", handler(s, Vpc::v1_update_bandwidth)),
     ]
 }
 
