@@ -123,6 +123,8 @@ impl Service for Images {
     }
 
     fn catalog(&self) -> Vec<CatalogEntry> {
-        vec![CatalogEntry { service_type: "image", name: "glance", path: "/ims/v2" }]
+        // Unversioned, as Glance endpoints are: gophertelekomcloud appends
+        // `v2/` (or `v1/`) to it, openstacksdk discovers the version at `/ims/`.
+        vec![CatalogEntry { service_type: "image", name: "glance", path: "/ims" }]
     }
 }

@@ -76,3 +76,67 @@ async fn regions_services_endpoints_catalog_domains() {
     assert_eq!(b["domains"][0]["name"], "emulator");
     assert_eq!(b["domains"].as_array().unwrap().len(), 1);
 }
+
+/// The URL each gophertelekomcloud service client derives from a token's
+/// catalog (openstack/client.go: the entry's type, then its own suffix or
+/// replacement) lands on a served route. One line per client the Terraform
+/// provider uses for the served services; docs/ARCHITECTURE.md has the table.
+#[tokio::test]
+async fn catalog_urls_fit_the_go_sdk_clients() {
+    let emu = Emu::start().await;
+    let token = emu.token(Some("eu-de")).await;
+    let r = emu.call(Method::POST, "/v3/auth/tokens", None, Some(password_auth("admin", "emulator", "emulator", Some("eu-de")))).await;
+    let body: Value = r.json().await.unwrap();
+    let pid = body["token"]["project"]["id"].as_str().unwrap().to_string();
+    let catalog = body["token"]["catalog"].as_array().unwrap().clone();
+    // V3EndpointURL: the first public endpoint of the type in the region,
+    // with a trailing slash (NormalizeURL).
+    let endpoint = |ty: &str| -> String {
+        let entry = catalog.iter().find(|e| e["type"] == ty).unwrap_or_else(|| panic!("no {ty} in the catalog"));
+        let ep = entry["endpoints"].as_array().unwrap().iter().find(|e| e["region"] == "eu-de" && e["interface"] == "public").unwrap();
+        let url = ep["url"].as_str().unwrap().to_string();
+        if url.ends_with('/') {
+            url
+        } else {
+            url + "/"
+        }
+    };
+    let identity = {
+        let e = endpoint("identity");
+        if e.ends_with("v3/") {
+            e
+        } else {
+            e + "v3/"
+        }
+    };
+    let evpn = endpoint("volumev2").replacen("v2", "v5", 1).replacen("evs", "vpn", 1);
+    let urls = [
+        // NewNetworkV2: endpoint + v2.0/ (Neutron, bandwidths v2.0 add the project).
+        ("NetworkV2", format!("{}v2.0/networks", endpoint("network"))),
+        ("NetworkV2 bandwidths", format!("{}v2.0/{pid}/bandwidths", endpoint("network"))),
+        // NewNetworkV1: endpoint + v1/, requests add the project.
+        ("NetworkV1", format!("{}v1/{pid}/vpcs", endpoint("network"))),
+        // NewVpcV3: the vpc entry with its first v1 made v3, then vpc/.
+        ("VpcV3", format!("{}vpc/vpcs", endpoint("vpc").replacen("v1", "v3", 1))),
+        // NewComputeV2 (compute) and NewComputeV1 (ecs): the entry as it is.
+        ("ComputeV2", format!("{}flavors", endpoint("compute"))),
+        ("ComputeV1", format!("{}cloudservers/detail", endpoint("ecs"))),
+        // NewIMSV2: endpoint + v2/.
+        ("IMSV2", format!("{}v2/images", endpoint("image"))),
+        // NewAutoScalingV1 (asv1) and V2 (its first v1 made v2).
+        ("AutoScalingV1", format!("{}scaling_group", endpoint("asv1"))),
+        ("AutoScalingV2", format!("{}scaling_policy", endpoint("asv1").replacen("v1", "v2", 1))),
+        // NewEVPNServiceV3: volumev2 with v2 -> v5 and evs -> vpn.
+        ("EVPN", format!("{evpn}vpn-gateways")),
+        // NewIdentityV3 (v3/ ensured) and the provider's IdentityV30Client.
+        ("IdentityV3", format!("{identity}projects")),
+        ("IdentityV30", format!("{}OS-CREDENTIAL/credentials", identity.replacen("v3/", "v3.0/", 1))),
+    ];
+    for (client, url) in urls {
+        let r = emu.http.get(&url).header("X-Auth-Token", &token).send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!(!text.contains("APIGW.0101"), "{client}: {url} is no served route: {status} {text}");
+        assert!(status == 200 || status == 404, "{client}: {url} answered {status} {text}");
+    }
+}
