@@ -14,7 +14,7 @@ use otc_core::api::{Input, Reply};
 use otc_core::ApiResult;
 use serde_json::{json, Map, Value};
 
-const ACTIONS: [&str; 5] = ["extend", "shrink", "allow_access", "deny_access", "access_list"];
+const ACTIONS: [&str; 6] = ["extend", "shrink", "allow_access", "deny_access", "access_list", "reset_task_state"];
 
 /// An access rule as the action answers show it. Before 2.28 a rule has
 /// no state of its own: it shows its share's (`new` while syncing).
@@ -63,7 +63,17 @@ impl Sfs {
         if !ACTIONS.contains(&action) {
             return Err(bad_request(format!("There is no such action: {name}")));
         }
-        let served = if legacy { !mv.at_least(7) } else { mv.at_least(7) && (action != "access_list" || !mv.at_least(45)) };
+        let experimental = input
+            .header("x-openstack-manila-api-experimental")
+            .is_some_and(|v| ["true", "1", "yes", "on", "t", "y"].contains(&v.trim().to_ascii_lowercase().as_str()));
+        let served = match action {
+            _ if legacy => !mv.at_least(7) && action != "reset_task_state",
+            "access_list" => mv.within(7, 44),
+            // Experimental until 2.96 (share migration), and only then
+            // asked for with the experimental header.
+            "reset_task_state" => mv.at_least(22) && experimental,
+            _ => mv.at_least(7),
+        };
         if !served {
             return Err(no_such_resource());
         }
@@ -109,6 +119,19 @@ impl Sfs {
                 }
                 self.call(input, |m| m.deny(id, &access_id))?;
                 empty(202, mv)
+            }
+            "reset_task_state" => {
+                // Shares here never migrate, so their task state is always
+                // null: resetting it to null (what `openstack share set`
+                // sends with every change) is allowed and changes nothing;
+                // setting a migration state is the admin's, as in Manila.
+                let task_state = arg.as_object().map(|o| o.get("task_state").cloned().unwrap_or(Value::Null));
+                self.call(input, |m| m.share(id).map(drop))?;
+                match task_state {
+                    Some(Value::Null) => empty(202, mv),
+                    Some(_) => Err(crate::errors::forbidden("Policy doesn't allow share:reset_task_state to be performed.")),
+                    None => Err(bad_request(format!("Invalid input received: {name} must be an object."))),
+                }
             }
             _ => {
                 let rules = self.call(input, |m| {
