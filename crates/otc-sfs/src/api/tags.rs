@@ -21,7 +21,10 @@ fn tag_json(t: &Tag) -> Value {
 
 /// A tag of a request: `key` a string, `value` a string (optional when
 /// `value_optional`, as in a deletion).
-fn tag_of(v: &Value, value_optional: bool) -> ApiResult<(String, Option<String>)> {
+/// A tag of a request: its key, and its value when one is given.
+type Given = (String, Option<String>);
+
+fn tag_of(v: &Value, value_optional: bool) -> ApiResult<Given> {
     let o = v.as_object().ok_or_else(|| invalid_input("a tag must be an object with key and value"))?;
     let key = match o.get("key") {
         Some(Value::String(k)) => k.clone(),
@@ -35,7 +38,7 @@ fn tag_of(v: &Value, value_optional: bool) -> ApiResult<(String, Option<String>)
     Ok((key, value))
 }
 
-fn tag_list(o: &Obj, key: &str, value_optional: bool) -> ApiResult<Option<Vec<(String, Option<String>)>>> {
+fn tag_list(o: &Obj, key: &str, value_optional: bool) -> ApiResult<Option<Vec<Given>>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => a.iter().map(|t| tag_of(t, value_optional)).collect::<ApiResult<Vec<_>>>().map(Some),

@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(at(&deny, 2).as_deref(), Some("denying"));
         assert_eq!(at(&deny, 4), None);
         let active = rule(false).settled(&cfg, t0 + Duration::seconds(4)).unwrap();
-        assert_eq!(rules_status(&[active.clone()]), "active");
+        assert_eq!(rules_status(std::slice::from_ref(&active)), "active");
         assert_eq!(rules_status(&[active.clone(), rule(false)]), "syncing");
         assert_eq!(rules_status(&[rule(true).settled(&cfg, t0 + Duration::seconds(4)).unwrap(), rule(false)]), "error");
         assert_eq!(rules_status(&[]), "active");
