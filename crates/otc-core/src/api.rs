@@ -26,8 +26,12 @@ pub enum Family {
     Vpc,
     /// Neutron v2.0: `{"NeutronError": {type, message, detail}}`.
     Neutron,
-    /// Nova/Manila: `{"<fault>": {code, message}}`.
+    /// Nova: `{"<fault>": {code, message}}`.
     Nova,
+    /// Manila (SFS capacity-oriented): Nova's envelope with Manila's own
+    /// fault names (`badMethod`, `badMediaType`, ...; no 429), and
+    /// `retryAfter` beside an `overLimit` quota refusal.
+    Manila,
     /// ECS v1: `{"error": {"code": "Ecs.xxxx", "message"}}`.
     Ecs,
 }
@@ -35,7 +39,7 @@ pub enum Family {
 impl Family {
     /// OpenStack-native APIs also answer with X-Openstack-Request-Id.
     pub fn openstack_native(self) -> bool {
-        matches!(self, Family::Keystone | Family::Neutron | Family::Nova)
+        matches!(self, Family::Keystone | Family::Neutron | Family::Nova | Family::Manila)
     }
 }
 

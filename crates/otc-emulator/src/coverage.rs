@@ -15,6 +15,10 @@ const UNSERVED_VARIANTS: &[&str] = &[
     // POST /v3/auth/tokens with the totp and assume_role methods.
     "iam/apis/token_management/obtaining_a_user_token_through_password_authentication_and_virtual_mfa.rst",
     "iam/apis/token_management/obtaining_an_agency_token.rst",
+    // GET / of the general-purpose file system (SFS 3.0), addressed by
+    // virtual host: `GET /` of `sfs` is the capacity-oriented versions.
+    "sfs/general_purpose_file_system_apis_beta/file_systems/listing_file_systems.rst",
+    "sfs/general_purpose_file_system_apis_beta/file_system_access_rules/obtaining_file_system_acl_information.rst",
 ];
 
 /// Whether a gateway service serves the reference's service column

@@ -11,6 +11,7 @@ use otc_core::api::Service;
 use otc_core::{ApiError, Clock};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
+use otc_sfs::Sfs;
 use otc_store::Store;
 use otc_vpc::Vpc;
 use otc_vpn::{ClassicVpn, Vpn};
@@ -83,6 +84,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let vpn = Arc::new(Vpn::new(vpc.clone(), cfg.vpn.clone()));
     let classic_vpn = Arc::new(ClassicVpn::new(vpc.clone(), cfg.vpn.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));
+    let sfs = Arc::new(Sfs::new(vpc.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
@@ -92,6 +94,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
         Mount { service: compute as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
         Mount { service: autoscaling as Arc<dyn Service>, bad_body: otc_as::errors::bad_body },
         Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
+        Mount { service: sfs as Arc<dyn Service>, bad_body: otc_sfs::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
 

@@ -20,7 +20,7 @@ fn keystone_title(status: u16) -> &'static str {
     }
 }
 
-/// The fault key Nova/Manila wrap errors in.
+/// The fault key Nova wraps errors in.
 fn nova_fault(status: u16) -> &'static str {
     match status {
         400 => "badRequest",
@@ -29,6 +29,24 @@ fn nova_fault(status: u16) -> &'static str {
         404 => "itemNotFound",
         409 => "conflictingRequest",
         413 => "overLimit",
+        _ => "computeFault",
+    }
+}
+
+/// The fault key Manila wraps errors in (`wsgi.Fault._fault_names`);
+/// every other status is a `computeFault`.
+fn manila_fault(status: u16) -> &'static str {
+    match status {
+        400 => "badRequest",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "itemNotFound",
+        405 => "badMethod",
+        409 => "conflictingRequest",
+        413 => "overLimit",
+        415 => "badMediaType",
+        501 => "notImplemented",
+        503 => "serviceUnavailable",
         _ => "computeFault",
     }
 }
@@ -67,6 +85,16 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
         Family::Nova => {
             let fault = err.kind.as_deref().unwrap_or(nova_fault(err.status));
             json!({ fault: {"code": err.status, "message": msg} })
+        }
+        Family::Manila => {
+            let fault = err.kind.as_deref().unwrap_or(manila_fault(err.status));
+            let mut body = json!({"code": err.status, "message": msg});
+            // Manila's quota errors carry Retry-After: 0, which its fault
+            // repeats in the body.
+            if err.status == 413 {
+                body["retryAfter"] = json!("0");
+            }
+            json!({ fault: body })
         }
         Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
     }
@@ -131,6 +159,14 @@ mod tests {
         assert_eq!(error_body(Family::Neutron, &e, "r")["NeutronError"]["type"], "NotFound");
         assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
         assert_eq!(error_body(Family::Ecs, &e, "r"), json!({"error": {"code": "VPC.0101", "message": "not found"}}));
+        assert_eq!(error_body(Family::Manila, &e, "r"), json!({"itemNotFound": {"code": 404, "message": "not found"}}));
+        let quota = ApiError::new(413, "overLimit", "Quota exceeded");
+        assert_eq!(
+            error_body(Family::Manila, &quota, "r"),
+            json!({"overLimit": {"code": 413, "message": "Quota exceeded", "retryAfter": "0"}})
+        );
+        let version = ApiError::new(406, "notAcceptable", "Version 2.99 is not supported by the API.");
+        assert_eq!(error_body(Family::Manila, &version, "r")["computeFault"]["code"], 406);
         let k = error_body(Family::Keystone, &e, "r");
         assert_eq!(k["error"]["title"], "Not Found");
         assert_eq!(k["error"]["code"], 404);

@@ -20,6 +20,7 @@ mod network_v1;
 mod network_v3;
 mod platform;
 mod probe;
+mod sfs_shares;
 mod vpn_classic;
 mod vpn_connections;
 mod vpn_gateways;

@@ -78,7 +78,7 @@ fn str_at(v: &Value, ptr: &str) -> String {
 pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let mut f = Fixtures::default();
     let p = Own::Project;
-    let static_ids: [(&[&str], &str); 11] = [
+    let static_ids: [(&[&str], &str); 13] = [
         (&["flavor_id", "flavorRef"], "s3.medium.1"),
         (&["region_id"], region),
         (&["alias"], "security-group"),
@@ -90,6 +90,8 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
         (&["as:resource_type"], "scaling_group_tag"),
         (&["key"], "probe"),
         (&["lifecycle_hook_name"], "probe-hook"),
+        (&["sfs:api_version"], "v2"),
+        (&["share_type_id"], "default"),
     ];
     for (names, v) in static_ids {
         f.add(names, v, Own::Shared);
@@ -231,6 +233,17 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let conn = id(&api.create("/v2.0/vpn/ipsec-site-connections", conn, 201, "ipsec_site_connection").await);
     f.add(&["connection_id", "vpn-classic:resource_id"], &conn, p);
     let o = api.post(&format!("/v2.0/{{pid}}/ipsec-site-connections/{conn}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+
+    // SFS: a share with an access rule on the first VPC and a tag.
+    let share = json!({"share": {"share_proto": "NFS", "size": 1, "name": "probe-share"}});
+    let share = id(&api.create("/sfs/v2/{pid}/shares", share, 200, "share").await);
+    f.add(&["share_id"], &share, p);
+    let rule = json!({"os-allow_access": {"access_type": "cert", "access_to": vpc, "access_level": "rw"}});
+    let o = api.post(&format!("/sfs/v2/{{pid}}/shares/{share}/action"), rule).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["access_id"], &str_at(&o.body, "/access/id"), p);
+    let o = api.post(&format!("/sfs/v2/{{pid}}/sfs/{share}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
     assert_eq!(o.status, 204, "{}", o.body);
 
     // Identity: a sub-project and an access key of the caller; the

@@ -101,7 +101,7 @@ pub fn envelope_problem(family: Family, status: u16, body: &Value) -> Option<Str
         }
         Family::Vpc => is_str(body, "/code") && is_str(body, "/message"),
         Family::Neutron => is_str(body, "/NeutronError/type") && is_str(body, "/NeutronError/message"),
-        Family::Nova => body
+        Family::Nova | Family::Manila => body
             .as_object()
             .is_some_and(|o| o.len() == 1 && o.values().all(|f| f["code"].as_u64() == Some(status as u64) && f["message"].is_string())),
         Family::Ecs => is_str(body, "/error/code") && is_str(body, "/error/message"),
