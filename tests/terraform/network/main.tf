@@ -4,6 +4,9 @@
 # imports, destroys and checks through the API that nothing is left.
 
 terraform {
+  # A development build of OpenTofu (1.12.6-dev) satisfies no such constraint;
+  # scripts/tofu builds it as the release is built.
+  required_version = ">= 1.6.0"
   required_providers {
     opentelekomcloud = {
       source = "opentelekomcloud/opentelekomcloud"
