@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_as::AsConfig;
 use otc_compute::ComputeConfig;
+use otc_evs::EvsConfig;
 use otc_iam::IamConfig;
 use otc_vpc::VpcConfig;
 use otc_vpn::VpnConfig;
@@ -87,6 +88,7 @@ pub struct FileConfig {
     pub compute: Option<ComputeConfig>,
     pub autoscaling: Option<AsConfig>,
     pub vpn: Option<VpnConfig>,
+    pub evs: Option<EvsConfig>,
 }
 
 /// Everything resolved.
@@ -103,6 +105,7 @@ pub struct Config {
     pub compute: ComputeConfig,
     pub autoscaling: AsConfig,
     pub vpn: VpnConfig,
+    pub evs: EvsConfig,
 }
 
 impl Default for Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             compute: ComputeConfig::default(),
             autoscaling: AsConfig::default(),
             vpn: VpnConfig::default(),
+            evs: EvsConfig::default(),
         }
     }
 }
@@ -150,6 +154,7 @@ impl Config {
             compute: file.compute.unwrap_or(d.compute),
             autoscaling: file.autoscaling.unwrap_or(d.autoscaling),
             vpn: file.vpn.unwrap_or(d.vpn),
+            evs: file.evs.unwrap_or(d.evs),
         })
     }
 }

@@ -15,6 +15,11 @@ const UNSERVED_VARIANTS: &[&str] = &[
     // POST /v3/auth/tokens with the totp and assume_role methods.
     "iam/apis/token_management/obtaining_a_user_token_through_password_authentication_and_virtual_mfa.rst",
     "iam/apis/token_management/obtaining_an_agency_token.rst",
+    // POST /v2|v3/{project_id}/volumes/{volume_id}/action with
+    // os-volume_upload_image (refused: the image service keeps no private
+    // images).
+    "evs/openstack_cinder_apis_recommended/disk_management/exporting_evs_disk_data_as_an_image.rst",
+    "evs/unrecommended_apis/openstack_cinder_api/evs_disk_actions/exporting_evs_disk_data_as_an_image.rst",
 ];
 
 /// Whether a gateway service serves the reference's service column

@@ -17,6 +17,7 @@ pub enum JobKind {
     Create,
     Extend,
     Delete,
+    Retype,
 }
 
 /// One volume's part of a job.
@@ -62,12 +63,14 @@ pub fn job_time(t: Timestamp) -> String {
 }
 
 impl Job {
-    /// `createVolume`, `batchCreateVolume`, `extendVolume`, `deleteVolume`.
+    /// `createVolume`, `batchCreateVolume`, `extendVolume`, `retypeVolume`,
+    /// `deleteVolume`, `bulkDeleteVolume`.
     pub fn job_type(&self) -> &'static str {
         match (self.kind, self.volumes.len() > 1) {
             (JobKind::Create, true) => "batchCreateVolume",
             (JobKind::Create, false) => "createVolume",
             (JobKind::Extend, _) => "extendVolume",
+            (JobKind::Retype, _) => "retypeVolume",
             (JobKind::Delete, true) => "bulkDeleteVolume",
             (JobKind::Delete, false) => "deleteVolume",
         }
@@ -78,6 +81,7 @@ impl Job {
         match self.kind {
             JobKind::Create => "createVolume",
             JobKind::Extend => "extendVolume",
+            JobKind::Retype => "retypeVolume",
             JobKind::Delete => "deleteSingleVolume",
         }
     }

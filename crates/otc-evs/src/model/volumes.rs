@@ -127,19 +127,6 @@ impl Volume {
         self.updated_at = Some(now);
     }
 
-    /// The metadata clients see: what was set, plus the system keys EVS
-    /// shows (`readonly` and `attached_mode` on attached volumes, as Cinder).
-    pub fn shown_metadata(&self) -> Metadata {
-        let mut m = self.metadata.clone();
-        if self.readonly {
-            m.insert("readonly".into(), "True".into());
-        }
-        if !self.attachments.is_empty() {
-            m.insert("attached_mode".into(), if self.readonly { "ro" } else { "rw" }.into());
-        }
-        m
-    }
-
     /// The host Cinder shows (`os-vol-host-attr:host`): `az#TYPE`.
     pub fn host(&self) -> String {
         format!("{}#{}", self.availability_zone, self.volume_type)
