@@ -40,6 +40,9 @@ fn evs_code(why: Why) -> (&'static str, &'static str) {
         Why::SortKey => ("EVS.1039", "invalid sort_key!"),
         Why::SortDir => ("EVS.1040", "invalid sort_dir!"),
         Why::Forbidden => ("EVS.5403", "Policy check failed."),
+        Why::Required => ("EVS.2083", "AZ and volume type must not be empty or null!"),
+        Why::Retype => ("EVS.2087", "retype failed. please make sure that type is supported and the new one is higher than origin"),
+        Why::NothingToUpdate => ("EVS.1007", "volume name and description can not both be empty!"),
     }
 }
 

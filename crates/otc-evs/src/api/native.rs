@@ -66,7 +66,7 @@ impl Evs {
         let v = member(&o, "volume", FAM)?;
         let spec = volume_spec(self, v, FAM)?;
         if spec.availability_zone.is_none() || spec.volume_type.is_none() {
-            return Err(FAM.bad(Why::Zone, "AZ and volume type must not be empty or null!"));
+            return Err(FAM.bad(Why::Required, "availability_zone and volume_type are required."));
         }
         let job = self.native_run(input, |d| {
             let vols = d.create_volumes(spec)?;
@@ -107,7 +107,7 @@ impl Evs {
     pub fn update_cloudvolume(&self, input: &Input<'_>, api: Api) -> ApiResult<Reply> {
         let ch = volume_change(input, FAM)?;
         if ch.name.is_none() && ch.description.is_none() && ch.metadata.is_none() {
-            return Err(FAM.bad(Why::Body, "volume name and description can not both be empty!"));
+            return Err(FAM.bad(Why::NothingToUpdate, "name, description or metadata is required."));
         }
         let id = input.param("volume_id").to_string();
         let v = self.native_run(input, |d| d.update_volume(&id, ch))?;
@@ -215,8 +215,9 @@ impl Evs {
     pub fn project_tags(&self, input: &Input<'_>, _api: Api) -> ApiResult<Reply> {
         let all = match input.param("resource_type") {
             "volumes" => self.native_run(input, |d| d.volumes())?,
+            // Snapshots and backups carry no tags here.
             "snapshots" | "backups" => Vec::new(),
-            _ => return self.tag_resource_type(input).map(|_| Reply::empty(204)),
+            other => return Err(FAM.bad(Why::Body, &format!("invalid resource_type {other:?}: must be volumes, snapshots or backups."))),
         };
         let mut tags: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for v in &all {

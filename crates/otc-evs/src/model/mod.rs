@@ -67,6 +67,12 @@ pub enum Why {
     SortDir,
     /// Another project's quotas.
     Forbidden,
+    /// A member the native API requires (zone, type).
+    Required,
+    /// A retype to a type that is not faster.
+    Retype,
+    /// An update that changes nothing.
+    NothingToUpdate,
 }
 
 /// The quota a request would exceed.

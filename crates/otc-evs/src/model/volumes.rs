@@ -481,10 +481,7 @@ impl Disks<'_> {
             return refused(Why::State, format!("Invalid volume: Volume status must be available or in-use to retype, not {}.", v.status));
         }
         if types::rank(t.name) <= types::rank(&v.volume_type) {
-            return refused(
-                Why::VolumeType,
-                "retype failed. please make sure that type is supported and the new one is higher than origin",
-            );
+            return refused(Why::Retype, format!("Invalid volume type: {} is not faster than {}.", t.name, v.volume_type));
         }
         v.volume_type = t.name.to_string();
         v.updated_at = Some(self.now);
@@ -725,7 +722,8 @@ mod tests {
     fn retype_goes_up_only() {
         let b = Bench::new(0);
         let v = b.run("p1", |d| d.create_volumes(VolumeSpec { volume_type: Some("SSD".into()), ..empty(10) })).unwrap().remove(0);
-        assert!(matches!(b.run("p1", |d| d.retype_volume(&v.id, "SAS")), Err(Fault::Refused(Why::VolumeType, _))));
+        assert!(matches!(b.run("p1", |d| d.retype_volume(&v.id, "SAS")), Err(Fault::Refused(Why::Retype, _))));
+        assert!(matches!(b.run("p1", |d| d.retype_volume(&v.id, "NVME")), Err(Fault::Refused(Why::VolumeType, _))));
         assert_eq!(b.run("p1", |d| d.retype_volume(&v.id, "ESSD")).unwrap().volume_type, "ESSD");
     }
 }
