@@ -42,6 +42,7 @@ fn evs_code(why: Why) -> (&'static str, &'static str) {
         Why::Forbidden => ("EVS.5403", "Policy check failed."),
         Why::Required => ("EVS.2083", "AZ and volume type must not be empty or null!"),
         Why::Retype => ("EVS.2087", "retype failed. please make sure that type is supported and the new one is higher than origin"),
+        Why::AuthKey => ("EVS.5400", "Invalid auth key."),
         Why::NothingToUpdate => ("EVS.1007", "volume name and description can not both be empty!"),
     }
 }

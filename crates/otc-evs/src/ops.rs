@@ -1,9 +1,8 @@
 //! The operation tables: Cinder under both `/v2/` and `/v3/` (Nova-style
 //! fault bodies), the native API (`{"error": {"code": "EVS.xxxx"}}`), and
 //! the jobs (`evs-jobs`, mounted before compute: see [`EvsJobs`]).
-//! Documented operations not listed here answer 404 APIGW.0101: volume
-//! transfers and `os-volume_upload_image` (refused with a 400, the image
-//! service keeps no private images).
+//! Every documented operation is listed; `os-volume_upload_image` is
+//! refused with a 400 (the image service keeps no private images).
 
 use crate::api::Api;
 use crate::{Evs, EvsJobs};
@@ -61,6 +60,12 @@ fn cinder_routes() -> Vec<(&'static str, &'static str, &'static str, EvsFn)> {
         "GET" "/os-quota-sets/{target_project_id}/defaults" Evs::quota_defaults;
         "GET" "/limits" Evs::limits;
         "GET" "/extensions" Evs::extensions;
+        "POST" "/os-volume-transfer" Evs::create_transfer;
+        "GET" "/os-volume-transfer" Evs::list_transfers;
+        "GET" "/os-volume-transfer/detail" Evs::list_transfers_detail;
+        "GET" "/os-volume-transfer/{transfer_id}" Evs::show_transfer;
+        "DELETE" "/os-volume-transfer/{transfer_id}" Evs::delete_transfer;
+        "POST" "/os-volume-transfer/{transfer_id}/accept" Evs::accept_transfer;
     }
     .to_vec()
 }

@@ -466,3 +466,54 @@ async fn projects_are_isolated() {
     assert_eq!(o.status, 403);
     assert_eq!(status(&de, id).await, "available");
 }
+
+#[tokio::test]
+async fn transfers_move_a_volume_between_projects() {
+    let mut cfg = config();
+    cfg.identity.domains[0].projects.push("eu-de_team".into());
+    let emu = Emu::with(cfg).await;
+    let de = Api::new(&emu, "eu-de").await;
+    let team = Api::new(&emu, "eu-de_team").await;
+    let nl = Api::new(&emu, "eu-nl").await;
+    let v = create(&de, V3, json!({"size": 10, "name": "moving"})).await;
+    let vid = v["id"].as_str().unwrap().to_string();
+    let o = de.post(&format!("{V3}/os-volume-transfer"), json!({"transfer": {"volume_id": vid, "name": "t1"}})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let t = o.body["transfer"].clone();
+    let (tid, key) = (t["id"].as_str().unwrap().to_string(), t["auth_key"].as_str().unwrap().to_string());
+    assert_eq!((t["volume_id"].as_str(), key.len()), (Some(vid.as_str()), 16));
+    assert_eq!(status(&de, &vid).await, "awaiting-transfer");
+    let o = de.get(&format!("{V2}/os-volume-transfer")).await;
+    assert_eq!(o.body["transfers"][0]["id"], tid);
+    assert!(o.body["transfers"][0].get("created_at").is_none());
+    assert!(de.get(&format!("{V2}/os-volume-transfer/detail")).await.body["transfers"][0]["created_at"].is_string());
+    let o = de.get(&format!("{V2}/os-volume-transfer/{tid}")).await;
+    assert!(o.body["transfer"].get("auth_key").is_none(), "the key is shown once");
+    // Refusals: a second offer, deleting or extending the offered volume.
+    assert_eq!(de.post(&format!("{V3}/os-volume-transfer"), json!({"transfer": {"volume_id": vid}})).await.status, 400);
+    assert_eq!(de.delete(&format!("{V3}/volumes/{vid}")).await.status, 400);
+    // Only the owner sees the offer; another region cannot accept it.
+    assert_eq!(team.get(&format!("{V3}/os-volume-transfer/{tid}")).await.status, 404);
+    assert_eq!(team.delete(&format!("{V3}/os-volume-transfer/{tid}")).await.status, 404);
+    let accept = |key: &str| json!({"accept": {"auth_key": key}});
+    assert_eq!(nl.post(&format!("{V3}/os-volume-transfer/{tid}/accept"), accept(&key)).await.status, 404);
+    let o = team.post(&format!("{V3}/os-volume-transfer/{tid}/accept"), accept("0000000000000000")).await;
+    assert_eq!(o.status, 400);
+    assert!(fault(&o).1.contains("invalid auth key"), "{}", o.body);
+    let o = team.post(&format!("{V3}/os-volume-transfer/{tid}/accept"), accept(&key)).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    assert_eq!(o.body["transfer"]["volume_id"], vid);
+    assert_eq!(de.get(&format!("{V3}/volumes/{vid}")).await.status, 404);
+    let o = team.get(&format!("{V3}/volumes/{vid}")).await;
+    assert_eq!(
+        (o.body["volume"]["status"].as_str(), o.body["volume"]["os-vol-tenant-attr:tenant_id"].as_str()),
+        (Some("available"), Some(team.pid.as_str()))
+    );
+    assert!(de.get(&format!("{V3}/os-volume-transfer")).await.body["transfers"].as_array().unwrap().is_empty());
+    // A withdrawn offer frees the volume.
+    let o = team.post(&format!("{V2}/os-volume-transfer"), json!({"transfer": {"volume_id": vid}})).await;
+    let tid = o.body["transfer"]["id"].as_str().unwrap().to_string();
+    assert_eq!(team.delete(&format!("{V2}/os-volume-transfer/{tid}")).await.status, 202);
+    assert_eq!(status(&team, &vid).await, "available");
+    assert_eq!(team.get(&format!("{V2}/os-volume-transfer/{tid}")).await.status, 404);
+}

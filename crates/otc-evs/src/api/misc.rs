@@ -30,7 +30,8 @@ fn type_json(t: &VolumeType, region: &str) -> Value {
 }
 
 /// The extensions EVS lists that the emulator serves.
-const EXTENSIONS: [(&str, &str, &str); 10] = [
+const EXTENSIONS: [(&str, &str, &str); 11] = [
+    ("os-volume-transfer", "VolumeTransfer", "Volume transfer management support."),
     ("OS-SCH-HNT", "SchedulerHints", "Pass arbitrary key/value pairs to the scheduler."),
     ("os-vol-tenant-attr", "VolumeTenantAttribute", "Expose the internal project_id as an attribute of a volume."),
     ("os-quota-sets", "Quotas", "Quota management support."),

@@ -1,8 +1,8 @@
 //! The API facades over the one EVS model:
 //!
-//! - `cinder.rs`, `snapshots.rs`, `misc.rs`: OpenStack Cinder v2 and v3
-//!   (volumes, actions, metadata, snapshots, types, zones, quotas,
-//!   limits, extensions), `{"<fault>": {"code", "message"}}` errors;
+//! - `cinder.rs`, `snapshots.rs`, `transfers.rs`, `misc.rs`: OpenStack
+//!   Cinder v2 and v3 (volumes, actions, metadata, snapshots, transfers,
+//!   types, zones, quotas, limits, extensions), `{"<fault>": {"code", "message"}}` errors;
 //! - `native.rs`: the EVS native API (`cloudvolumes` with jobs,
 //!   `os-vendor-volumes`, tags, `cloudsnapshots`, retype),
 //!   `{"error": {"code": "EVS.xxxx", "message"}}` errors;
@@ -15,6 +15,7 @@ pub mod listing;
 pub mod misc;
 pub mod native;
 pub mod snapshots;
+pub mod transfers;
 pub mod versions;
 pub mod views;
 

@@ -13,6 +13,7 @@ pub mod images;
 pub mod jobs;
 pub mod quotas;
 pub mod snapshots;
+pub mod transfers;
 pub mod types;
 pub mod volumes;
 
@@ -73,6 +74,8 @@ pub enum Why {
     Retype,
     /// An update that changes nothing.
     NothingToUpdate,
+    /// A transfer's key that is not its key.
+    AuthKey,
 }
 
 /// The quota a request would exceed.
@@ -91,6 +94,7 @@ pub enum Res {
     Snapshot,
     VolumeType,
     Job,
+    Transfer,
     /// A metadata key of a volume or snapshot.
     Metadata,
 }

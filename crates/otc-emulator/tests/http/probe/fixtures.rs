@@ -145,7 +145,8 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     f.add(&["server_id", "instance_id", "device_id"], &str_at(&o.body, "/serverIds/0"), p);
 
     // EVS: a volume with metadata and a tag, a snapshot of it with
-    // metadata, and a native creation's job; the catalog's types.
+    // metadata, a native creation's job, a transfer (of a volume of its
+    // own: an offered volume accepts nothing else); the catalog's types.
     let zone = format!("{region}-01");
     let body = json!({"volume": {"name": "probe-vol", "size": 10, "availability_zone": zone, "metadata": {"probe": "a"}}});
     let o = api.post("/v2/{pid}/volumes", body).await;
@@ -163,6 +164,12 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let o = api.post("/v2/{pid}/cloudvolumes", native).await;
     assert_eq!(o.status, 200, "{}", o.body);
     f.add(&["evs-jobs:job_id"], &str_at(&o.body, "/job_id"), p);
+    let o = api.post("/v2/{pid}/volumes", json!({"volume": {"name": "probe-xfer", "size": 10, "availability_zone": zone}})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let xfer = json!({"transfer": {"volume_id": str_at(&o.body, "/volume/id"), "name": "probe-transfer"}});
+    let o = api.post("/v2/{pid}/os-volume-transfer", xfer).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    f.add(&["transfer_id"], &str_at(&o.body, "/transfer/id"), p);
     let o = api.get("/v2/{pid}/types").await;
     f.add(&["evs:type_id"], &id(&o.body["volume_types"][0]), Own::Shared);
     f.add(&["evs:target_project_id"], &api.pid, Own::Shared);
