@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use otc_as::AsConfig;
 use otc_compute::ComputeConfig;
+use otc_evs::EvsConfig;
 use otc_iam::IamConfig;
 use otc_sfs::SfsConfig;
 use otc_vpc::VpcConfig;
@@ -89,6 +90,7 @@ pub struct FileConfig {
     pub autoscaling: Option<AsConfig>,
     pub vpn: Option<VpnConfig>,
     pub sfs: Option<SfsConfig>,
+    pub evs: Option<EvsConfig>,
 }
 
 /// Everything resolved.
@@ -106,6 +108,7 @@ pub struct Config {
     pub autoscaling: AsConfig,
     pub vpn: VpnConfig,
     pub sfs: SfsConfig,
+    pub evs: EvsConfig,
 }
 
 impl Default for Config {
@@ -124,6 +127,7 @@ impl Default for Config {
             autoscaling: AsConfig::default(),
             vpn: VpnConfig::default(),
             sfs: SfsConfig::default(),
+            evs: EvsConfig::default(),
         }
     }
 }
@@ -155,6 +159,7 @@ impl Config {
             autoscaling: file.autoscaling.unwrap_or(d.autoscaling),
             vpn: file.vpn.unwrap_or(d.vpn),
             sfs: file.sfs.unwrap_or(d.sfs),
+            evs: file.evs.unwrap_or(d.evs),
         })
     }
 }

@@ -19,6 +19,11 @@ const UNSERVED_VARIANTS: &[&str] = &[
     // virtual host: `GET /` of `sfs` is the capacity-oriented versions.
     "sfs/general_purpose_file_system_apis_beta/file_systems/listing_file_systems.rst",
     "sfs/general_purpose_file_system_apis_beta/file_system_access_rules/obtaining_file_system_acl_information.rst",
+    // POST /v2|v3/{project_id}/volumes/{volume_id}/action with
+    // os-volume_upload_image (refused: the image service keeps no private
+    // images).
+    "evs/openstack_cinder_apis_recommended/disk_management/exporting_evs_disk_data_as_an_image.rst",
+    "evs/unrecommended_apis/openstack_cinder_api/evs_disk_actions/exporting_evs_disk_data_as_an_image.rst",
 ];
 
 /// Whether a gateway service serves the reference's service column

@@ -7,8 +7,9 @@ pub mod coverage;
 use config::{Config, StoreKind};
 use otc_as::AutoScaling;
 use otc_compute::{Compute, Images};
-use otc_core::api::Service;
+use otc_core::api::{handler, Service};
 use otc_core::{ApiError, Clock};
+use otc_evs::{Evs, EvsJobs, ImageInfo};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
 use otc_sfs::Sfs;
@@ -69,6 +70,23 @@ fn open_store(cfg: &Config) -> Result<Store, String> {
     }
 }
 
+/// EVS makes volumes from the image service's catalogue.
+fn image_lookup(compute: &otc_compute::ComputeConfig) -> otc_evs::ImageLookup {
+    let cfg = compute.clone();
+    Arc::new(move |id| {
+        cfg.image(id).map(|i| ImageInfo {
+            id: i.id(),
+            name: i.name.clone(),
+            min_disk: i.min_disk,
+            min_ram: i.min_ram,
+            disk_format: i.disk_format.clone(),
+            size: i.size,
+            os_type: i.os_type.clone(),
+            os_version: i.os_version.clone(),
+        })
+    })
+}
+
 /// Builds everything and starts serving on `cfg.listen` (port 0 picks one).
 pub async fn start(cfg: Config) -> Result<Server, String> {
     let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
@@ -86,15 +104,21 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let images = Arc::new(Images::new(cfg.compute.clone()));
     let sfs = Arc::new(Sfs::new(vpc.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
+    let evs = Arc::new(Evs::new(store.clone(), clock.clone(), cfg.evs.clone(), image_lookup(&cfg.compute)));
+    // One path serves both services' jobs on the bare port: EVS's view is
+    // mounted first and hands the ids it does not know to ECS's.
+    let evs_jobs = Arc::new(EvsJobs::new(evs.clone(), Some(handler(&compute, Compute::ecs_job))));
     let mounts = vec![
         Mount { service: iam.clone() as Arc<dyn Service>, bad_body: otc_iam::errors::invalid_body as fn(&str) -> ApiError },
         Mount { service: vpc as Arc<dyn Service>, bad_body: otc_vpc::errors::v1_bad_body },
         Mount { service: classic_vpn as Arc<dyn Service>, bad_body: otc_vpn::classic::bad_body },
         Mount { service: vpn as Arc<dyn Service>, bad_body: otc_vpn::errors::bad_body },
+        Mount { service: evs_jobs as Arc<dyn Service>, bad_body: otc_evs::errors::bad_body },
         Mount { service: compute as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
         Mount { service: autoscaling as Arc<dyn Service>, bad_body: otc_as::errors::bad_body },
         Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
         Mount { service: sfs as Arc<dyn Service>, bad_body: otc_sfs::errors::bad_body },
+        Mount { service: evs as Arc<dyn Service>, bad_body: otc_evs::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());
 

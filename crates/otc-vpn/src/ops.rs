@@ -51,12 +51,9 @@ impl Service for Vpn {
     }
 
     fn catalog(&self) -> Vec<CatalogEntry> {
-        vec![
-            CatalogEntry { service_type: "evpn", name: "evpn", path: "/vpn/v5/{project_id}" },
-            // gophertelekomcloud finds the enterprise VPN endpoint by taking
-            // the block storage one and replacing `evs` by `vpn` and `v2`
-            // by `v5`; the emulator serves no block storage under it.
-            CatalogEntry { service_type: "volumev2", name: "evs", path: "/evs/v2/{project_id}" },
-        ]
+        // gophertelekomcloud finds this endpoint by taking the block storage
+        // one (`volumev2`, which EVS contributes) and replacing `evs` by `vpn`
+        // and `v2` by `v5`.
+        vec![CatalogEntry { service_type: "evpn", name: "evpn", path: "/vpn/v5/{project_id}" }]
     }
 }

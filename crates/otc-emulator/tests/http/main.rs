@@ -6,6 +6,8 @@ mod bad_input;
 mod common;
 mod compute_ecs;
 mod compute_nova;
+mod evs_native;
+mod evs_volumes;
 mod http_layer;
 mod identity_aksk;
 mod identity_discovery;

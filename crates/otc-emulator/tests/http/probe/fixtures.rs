@@ -146,6 +146,38 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     f.add(&["job_id"], &str_at(&o.body, "/job_id"), p);
     f.add(&["server_id", "instance_id", "device_id"], &str_at(&o.body, "/serverIds/0"), p);
 
+    // EVS: a volume with metadata and a tag, a snapshot of it with
+    // metadata, a native creation's job, a transfer (of a volume of its
+    // own: an offered volume accepts nothing else); the catalog's types.
+    let zone = format!("{region}-01");
+    let body = json!({"volume": {"name": "probe-vol", "size": 10, "availability_zone": zone, "metadata": {"probe": "a"}}});
+    let o = api.post("/v2/{pid}/volumes", body).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let vol = str_at(&o.body, "/volume/id");
+    f.add(&["volume_id", "evs:resource_id"], &vol, p);
+    let tag = json!({"action": "create", "tags": [{"key": "probe", "value": "a"}]});
+    let o = api.post(&format!("/v2/{{pid}}/os-vendor-volumes/{vol}/tags/action"), tag).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let snap = json!({"snapshot": {"volume_id": vol, "name": "probe-snap", "metadata": {"probe": "a"}}});
+    let o = api.post("/v2/{pid}/snapshots", snap).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    f.add(&["snapshot_id"], &str_at(&o.body, "/snapshot/id"), p);
+    let native = json!({"volume": {"name": "probe-native", "size": 10, "availability_zone": zone, "volume_type": "SSD"}});
+    let o = api.post("/v2/{pid}/cloudvolumes", native).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["evs-jobs:job_id"], &str_at(&o.body, "/job_id"), p);
+    let o = api.post("/v2/{pid}/volumes", json!({"volume": {"name": "probe-xfer", "size": 10, "availability_zone": zone}})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let xfer = json!({"transfer": {"volume_id": str_at(&o.body, "/volume/id"), "name": "probe-transfer"}});
+    let o = api.post("/v2/{pid}/os-volume-transfer", xfer).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    f.add(&["transfer_id"], &str_at(&o.body, "/transfer/id"), p);
+    let o = api.get("/v2/{pid}/types").await;
+    f.add(&["evs:type_id"], &id(&o.body["volume_types"][0]), Own::Shared);
+    f.add(&["evs:target_project_id"], &api.pid, Own::Shared);
+    f.add(&["evs:resource_type"], "volumes", Own::Shared);
+    f.add(&["evs:api_version"], "v3", Own::Shared);
+
     // Auto Scaling: a configuration, a paused group, a policy, a hook, a tag.
     const AS: &str = "/autoscaling-api/v1/{pid}";
     let o = api
