@@ -1,7 +1,7 @@
 //! The operation tables: Nova under both `/v2/` and `/v2.1/` (with its
 //! image proxy) and ECS v1 under `/v1/` (`ecs`), and the Glance image
-//! listing (`ims`). Documented operations not listed here answer 404
-//! APIGW.0101.
+//! listing with IMS's own query, `/v2/cloudimages` (`ims`). Documented
+//! operations not listed here answer 404 APIGW.0101.
 
 use crate::{Compute, Images};
 use otc_core::api::{handler, Access::*, CatalogEntry, Family, Handler, Op, Service};
@@ -119,6 +119,7 @@ impl Service for Images {
             Op::new("GET", "/", Public, Family::Native, handler(s, Images::versions)),
             Op::new("GET", "/v2/images", Project, Family::Native, handler(s, Images::list)),
             Op::new("GET", "/v2/images/{image_id}", Project, Family::Native, handler(s, Images::show)),
+            Op::new("GET", "/v2/cloudimages", Project, Family::Native, handler(s, Images::list_cloudimages)),
         ]
     }
 

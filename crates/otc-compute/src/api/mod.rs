@@ -1,6 +1,7 @@
-//! API facades: [`nova`] (Nova v2/v2.1), [`ecs`] (ECS v1) and [`glance`]
-//! (the image listing).
+//! API facades: [`nova`] (Nova v2/v2.1), [`ecs`] (ECS v1), [`glance`]
+//! (the image listing) and [`cloudimages`] (IMS's own image query).
 
+pub mod cloudimages;
 pub mod ecs;
 pub mod glance;
 pub mod nova;

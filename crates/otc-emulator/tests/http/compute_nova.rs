@@ -345,6 +345,61 @@ async fn images_as_glance_lists_them() {
     assert_eq!(api.get("/v2/images?os_hidden=True").await.body["images"], json!([]));
 }
 
+/// IMS's own query, as the Terraform provider's `images_image_v2` data
+/// source sends it: by name, active, sorted; IMS's attributes are shown and
+/// filter.
+#[tokio::test]
+async fn images_as_ims_cloudimages() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let all_images = otc_compute::catalog::default_images();
+    let o = api.get("/ims/v2/cloudimages?name=Standard_Debian_11_latest&sort_dir=asc&status=active").await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let listed = o.body["images"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    let debian = &listed[0];
+    assert_eq!(debian["id"], json!(image_id("Standard_Debian_11_latest")));
+    assert_eq!(debian["__imagetype"], "gold");
+    assert_eq!(debian["__os_type"], "Linux");
+    assert_eq!(debian["__platform"], "Debian");
+    assert_eq!(debian["__image_size"], json!(debian["size"].as_u64().unwrap().to_string()));
+    assert_eq!(debian["visibility"], "public");
+    assert_eq!(debian["created_at"], "2024-01-01T00:00:00Z");
+
+    let names = |o: &Value| o["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let count = |q: &'static str| {
+        let api = &api;
+        async move {
+            let o = api.get(&format!("/ims/v2/cloudimages?{q}")).await;
+            assert_eq!(o.status, 200, "{q}: {}", o.body);
+            o.body["images"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("").await, all_images.len());
+    assert_eq!(count("size_min=0&size_max=0").await, all_images.len());
+    assert_eq!(count("__imagetype=gold&visibility=public").await, all_images.len());
+    assert_eq!(count("__imagetype=private").await, 0);
+    assert_eq!(count("status=queued").await, 0);
+    let windows = all_images.iter().filter(|i| i.os_type == "Windows").count();
+    assert_eq!(count("__os_type=Windows").await, windows);
+    let by_id = api.get(&format!("/ims/v2/cloudimages?id={}", image_id("Standard_Debian_11_latest"))).await;
+    assert_eq!(names(&by_id.body), ["Standard_Debian_11_latest"]);
+    assert_eq!(count("limit=2").await, 2);
+
+    let asc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=asc").await.body);
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted);
+    let mut desc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=desc").await.body);
+    desc.reverse();
+    assert_eq!(desc, asc);
+
+    for bad in ["sort_dir=up", "sort_key=colour", "limit=0", "limit=x", "size_min=-1", "marker=nope"] {
+        let o = api.get(&format!("/ims/v2/cloudimages?{bad}")).await;
+        assert_eq!((o.status, o.body["error_code"].as_str()), (400, Some("IMG.0001")), "{bad}: {}", o.body);
+    }
+}
+
 /// Nova's image proxy, as openstacksdk's `conn.compute.find_image` walks
 /// it: the name tried as an id (404), then the list filtered by name.
 #[tokio::test]
