@@ -1,4 +1,5 @@
-//! API facades: [`nova`] (Nova v2/v2.1), [`ecs`] (ECS v1), [`glance`]
+//! API facades: [`nova`] (Nova v2/v2.1, with [`nova_images`],
+//! [`nova_interfaces`] and [`nova_metadata`]), [`ecs`] (ECS v1), [`glance`]
 //! (the image listing) and [`cloudimages`] (IMS's own image query).
 
 pub mod cloudimages;
@@ -6,3 +7,5 @@ pub mod ecs;
 pub mod glance;
 pub mod nova;
 pub mod nova_images;
+pub mod nova_interfaces;
+pub mod nova_metadata;

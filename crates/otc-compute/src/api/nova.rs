@@ -49,7 +49,7 @@ pub fn microversion(input: &Input<'_>, v2: bool) -> ApiResult<(u32, u32)> {
 }
 
 /// Adds the microversion headers Nova answers with.
-fn versioned(reply: Reply, mv: (u32, u32)) -> Reply {
+pub(crate) fn versioned(reply: Reply, mv: (u32, u32)) -> Reply {
     if mv.1 == 0 {
         return reply;
     }
@@ -64,7 +64,7 @@ pub(crate) fn json_reply(status: u16, body: &Value, mv: (u32, u32)) -> ApiResult
     Ok(versioned(Reply::json(status, body)?, mv))
 }
 
-fn body_obj(input: &Input<'_>, key: &str) -> ApiResult<Map<String, Value>> {
+pub(crate) fn body_obj(input: &Input<'_>, key: &str) -> ApiResult<Map<String, Value>> {
     let v: Value = input.json()?;
     match v {
         Value::Object(mut o) => match o.remove(key) {
@@ -102,7 +102,7 @@ impl Compute {
         ])
     }
 
-    fn call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ApiResult<R> {
+    pub(crate) fn call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ApiResult<R> {
         self.run(input.ctx()?, f).map_err(fault)
     }
 

@@ -11,6 +11,9 @@ use otc_core::lifecycle::{settle, Stage, Transition};
 use otc_vpc::model::ports::{FixedIpSpec, PortChange, PortSpec};
 use std::collections::BTreeMap;
 
+/// Nova's `metadata_items` quota: user metadata items per server.
+pub const METADATA_ITEMS: usize = 128;
+
 /// One requested NIC.
 #[derive(Debug, Clone, Default)]
 pub struct NicSpec {
@@ -337,6 +340,31 @@ impl Compute<'_, '_> {
         if let Some(d) = description {
             s.description = d;
         }
+        s.updated_at = self.net.now;
+        self.save(&s)?;
+        Ok(s)
+    }
+
+    /// Nova's user metadata of a server, changed by `edit`: refused while
+    /// the server is locked, at most [`METADATA_ITEMS`] items after it.
+    pub fn edit_metadata(&mut self, id: &str, edit: impl FnOnce(&mut BTreeMap<String, String>) -> ModelResult<()>) -> ModelResult<Server> {
+        let mut s = self.server(id)?;
+        if s.locked {
+            return Err(Fault::Conflict(Why::Locked, format!("Instance {id} is locked")));
+        }
+        edit(&mut s.metadata)?;
+        if s.metadata.len() > METADATA_ITEMS {
+            return Err(Fault::Quota(format!("Quota exceeded for metadata_items: at most {METADATA_ITEMS} are allowed.")));
+        }
+        s.updated_at = self.net.now;
+        self.save(&s)?;
+        Ok(s)
+    }
+
+    /// Replaces a server's tags (as stored: `key=value`, or `key`).
+    pub fn set_tags(&mut self, id: &str, tags: Vec<String>) -> ModelResult<Server> {
+        let mut s = self.server(id)?;
+        s.tags = tags;
         s.updated_at = self.net.now;
         self.save(&s)?;
         Ok(s)

@@ -523,3 +523,95 @@ async fn images_through_nova() {
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.38"), None).await.0, 200);
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.39"), None).await.0, 404);
 }
+
+/// Server metadata, as the Terraform provider's `compute_instance_v2`
+/// reads it on every refresh and merges or deletes keys on update.
+#[tokio::test]
+async fn server_metadata_read_merged_replaced_and_by_key() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let mut body = server_body("meta", &net);
+    body["server"]["metadata"] = json!({"stage": "created", "role": "web"});
+    let sid = id(&api.create("/v2.1/{pid}/servers", body, 202, "server").await);
+    let path = format!("/v2.1/{{pid}}/servers/{sid}/metadata");
+
+    let o = api.get(&path).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"metadata": {"stage": "created", "role": "web"}})));
+    // POST merges: given keys added or overwritten, the others kept.
+    let o = api.post(&path, json!({"metadata": {"stage": "updated", "owner": "ops"}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!(o.body["metadata"], json!({"stage": "updated", "role": "web", "owner": "ops"}));
+    let shown = api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await;
+    assert_eq!(shown.body["server"]["metadata"], o.body["metadata"]);
+    // By key.
+    let o = api.get(&format!("{path}/stage")).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"meta": {"stage": "updated"}})));
+    let o = api.put(&format!("{path}/zone"), json!({"meta": {"zone": "a"}})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"meta": {"zone": "a"}})));
+    assert_eq!(api.delete(&format!("{path}/owner")).await.status, 204);
+    let o = api.delete(&format!("{path}/owner")).await;
+    assert_eq!((o.status, o.body["itemNotFound"]["message"].as_str()), (404, Some("Metadata item was not found")));
+    assert_eq!(api.get(&format!("{path}/owner")).await.status, 404);
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"stage": "updated", "role": "web", "zone": "a"}));
+    // PUT replaces all.
+    let o = api.put(&path, json!({"metadata": {"only": "this"}})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"metadata": {"only": "this"}})));
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"only": "this"}));
+
+    // Refusals: Nova's schema, the URL's key, the quota, a locked server,
+    // an unknown server.
+    for bad in [json!({"metadata": {"k": 1}}), json!({"metadata": {"": "v"}}), json!({"metadata": {"k": "x".repeat(256)}}), json!({})] {
+        let o = api.post(&path, bad.clone()).await;
+        assert_eq!((o.status, o.body["badRequest"]["code"].as_i64()), (400, Some(400)), "{bad}: {}", o.body);
+    }
+    let o = api.put(&format!("{path}/a"), json!({"meta": {"b": "1"}})).await;
+    assert_eq!((o.status, o.body["badRequest"]["message"].as_str()), (400, Some("Request body and URI mismatch")));
+    let o = api.put(&format!("{path}/a"), json!({"meta": {"a": "1", "b": "2"}})).await;
+    assert_eq!((o.status, o.body["badRequest"]["message"].as_str()), (400, Some("Request body contains too many items")));
+    let many: serde_json::Map<String, Value> = (0..129).map(|i| (format!("k{i}"), json!("v"))).collect();
+    assert_eq!(api.put(&path, json!({ "metadata": many })).await.status, 403);
+    let o = api.post(&format!("/v2.1/{{pid}}/servers/{sid}/action"), json!({"lock": null})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    assert_eq!(api.post(&path, json!({"metadata": {"k": "v"}})).await.status, 409);
+    assert_eq!(api.delete(&format!("{path}/only")).await.status, 409);
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"only": "this"}), "a locked server's metadata is read");
+    let o = api.get("/v2.1/{pid}/servers/00000000-0000-0000-0000-000000000000/metadata").await;
+    assert_eq!(o.status, 404);
+    // Under v2 too.
+    assert_eq!(api.get(&format!("/v2/{{pid}}/servers/{sid}/metadata")).await.body["metadata"], json!({"only": "this"}));
+}
+
+/// A server's NICs as Nova lists them: its ports, as the Terraform
+/// provider's `compute_instance_v2` matches them to its network blocks.
+#[tokio::test]
+async fn server_interfaces_are_its_ports() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let sid = id(&api.create("/v2.1/{pid}/servers", server_body("nics", &net), 202, "server").await);
+    let o = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let list = o.body["interfaceAttachments"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 1);
+    let nic = &list[0];
+    let port = api.get(&format!("/v2.0/ports/{}", nic["port_id"].as_str().unwrap())).await.body["port"].clone();
+    assert_eq!(port["device_id"], json!(sid));
+    assert_eq!(nic["net_id"], json!(net));
+    assert_eq!(nic["mac_addr"], port["mac_address"]);
+    assert_eq!(nic["port_state"], port["status"]);
+    assert_eq!(
+        nic["fixed_ips"],
+        json!([{"subnet_id": port["fixed_ips"][0]["subnet_id"], "ip_address": port["fixed_ips"][0]["ip_address"]}])
+    );
+    let o = api.get(&format!("/v2/{{pid}}/servers/{sid}/os-interface/{}", nic["port_id"].as_str().unwrap())).await;
+    assert_eq!((o.status, &o.body["interfaceAttachment"]), (200, nic));
+
+    // Another port, not the server's, is not one of its interfaces.
+    let other = api.create("/v2.0/ports", json!({"port": {"network_id": net}}), 201, "port").await;
+    let o = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface/{}", id(&other))).await;
+    assert_eq!((o.status, o.body["itemNotFound"]["code"].as_i64()), (404, Some(404)), "{}", o.body);
+    assert_eq!(api.get("/v2.1/{pid}/servers/00000000-0000-0000-0000-000000000000/os-interface").await.status, 404);
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await.status, 404);
+}
