@@ -658,6 +658,26 @@ impl Compute {
                     _ => return Err(bad(format!("Invalid input for field/attribute type. Value: {t}. '{t}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"))),
                 }
             }
+            // Nova's floating IP proxy (discarded in the reference, still
+            // served by the cloud): the Terraform provider's
+            // compute_floatingip_associate_v2 binds EIPs with it.
+            "addFloatingIp" | "removeFloatingIp" => {
+                let field = |k: &str| match arg.get(k) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(v)) => Ok(Some(v.clone())),
+                    Some(v) => Err(bad(format!("Invalid input for field/attribute {k}. Value: {v}. {v} is not of type 'string'"))),
+                };
+                let address = field("address")?.ok_or_else(|| {
+                    bad(format!("Invalid input for field/attribute {key}. Value: {arg}. 'address' is a required property"))
+                })?;
+                let fixed = field("fixed_address")?;
+                if key == "addFloatingIp" {
+                    self.call(input, |m| m.add_floating_ip(&id, &address, fixed.as_deref()))?;
+                } else {
+                    self.call(input, |m| m.remove_floating_ip(&id, &address))?;
+                }
+                return Ok(versioned(Reply::empty(202), mv));
+            }
             "lock" => Action::Lock,
             "unlock" => Action::Unlock,
             // Documented actions the emulator does not perform yet: the

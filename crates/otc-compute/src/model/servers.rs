@@ -361,6 +361,42 @@ impl Compute<'_, '_> {
         Ok(s)
     }
 
+    /// Nova's (discarded) floating IP binding: the EIP with `address` is
+    /// bound to the server's port holding `fixed` (its first port without).
+    pub fn add_floating_ip(&mut self, id: &str, address: &str, fixed: Option<&str>) -> ModelResult<()> {
+        let s = self.server(id)?;
+        let eip = self.eip_at(address)?;
+        let ports = self.ports_of(&s)?;
+        let port = match fixed {
+            Some(f) => ports
+                .iter()
+                .find(|p| p.fixed_ips.iter().any(|x| x.ip_address == f))
+                .ok_or_else(|| Fault::Invalid(Why::Other, format!("Specified fixed address {f} not assigned to instance")))?,
+            None => ports.first().ok_or_else(|| Fault::Invalid(Why::Other, "Instance network is not ready yet".into()))?,
+        };
+        self.net.associate_eip(&eip.id, Some(&port.id), fixed)?;
+        Ok(())
+    }
+
+    /// Unbinds the EIP with `address` from the server.
+    pub fn remove_floating_ip(&mut self, id: &str, address: &str) -> ModelResult<()> {
+        let s = self.server(id)?;
+        let eip = self.eip_at(address)?;
+        if !s.nics.iter().any(|n| eip.port_id.as_deref() == Some(n.port_id.as_str())) {
+            return Err(Fault::Conflict(Why::Other, format!("Floating IP {address} is not associated with instance {id}.")));
+        }
+        self.net.associate_eip(&eip.id, None, None)?;
+        Ok(())
+    }
+
+    fn eip_at(&mut self, address: &str) -> ModelResult<otc_vpc::model::Eip> {
+        self.net
+            .eips()?
+            .into_iter()
+            .find(|e| e.public_ip_address == address)
+            .ok_or_else(|| Fault::NotFound(format!("floating IP {address} not found")))
+    }
+
     /// Replaces a server's tags (as stored: `key=value`, or `key`).
     pub fn set_tags(&mut self, id: &str, tags: Vec<String>) -> ModelResult<Server> {
         let mut s = self.server(id)?;

@@ -615,3 +615,53 @@ async fn server_interfaces_are_its_ports() {
     let nl = Api::new(&emu, "eu-nl").await;
     assert_eq!(nl.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await.status, 404);
 }
+
+/// EIPs bound and unbound through Nova's floating IP actions, as the
+/// Terraform provider's `compute_floatingip_associate_v2` does.
+#[tokio::test]
+async fn floating_ips_bound_through_server_actions() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let sid = id(&api.create("/v2.1/{pid}/servers", server_body("fip", &net), 202, "server").await);
+    let eip = api
+        .create(
+            "/v1/{pid}/publicips",
+            json!({"publicip": {"type": "5_bgp"}, "bandwidth": {"name": "b", "size": 5, "share_type": "PER", "charge_mode": "traffic"}}),
+            200,
+            "publicip",
+        )
+        .await;
+    let (eid, address) = (id(&eip), eip["public_ip_address"].as_str().unwrap().to_string());
+    let nic = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await.body["interfaceAttachments"][0].clone();
+    let fixed = nic["fixed_ips"][0]["ip_address"].as_str().unwrap().to_string();
+    let act = |body: Value| {
+        let (api, sid) = (&api, &sid);
+        async move { api.post(&format!("/v2.1/{{pid}}/servers/{sid}/action"), body).await }
+    };
+
+    let o = act(json!({"addFloatingIp": {"address": address, "fixed_address": fixed}})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let shown = api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"].clone();
+    assert_eq!((shown["port_id"].clone(), shown["private_ip_address"].as_str()), (nic["port_id"].clone(), Some(fixed.as_str())));
+    let fip = api.get(&format!("/v2.0/floatingips?floating_ip_address={address}")).await.body["floatingips"][0].clone();
+    assert_eq!(fip["port_id"], nic["port_id"]);
+
+    // Refusals: no address, an unknown address, a fixed address the server
+    // does not hold, unbinding from another server.
+    assert_eq!(act(json!({"addFloatingIp": {}})).await.status, 400);
+    assert_eq!(act(json!({"addFloatingIp": {"address": 5}})).await.status, 400);
+    assert_eq!(act(json!({"addFloatingIp": {"address": "203.0.113.250"}})).await.status, 404);
+    assert_eq!(act(json!({"addFloatingIp": {"address": address, "fixed_address": "10.9.9.9"}})).await.status, 400);
+    let other = id(&api.create("/v2.1/{pid}/servers", server_body("other", &net), 202, "server").await);
+    let o = api.post(&format!("/v2.1/{{pid}}/servers/{other}/action"), json!({"removeFloatingIp": {"address": address}})).await;
+    assert_eq!(o.status, 409, "{}", o.body);
+
+    assert_eq!(act(json!({"removeFloatingIp": {"address": address}})).await.status, 202);
+    let shown = api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"].clone();
+    assert!(shown["port_id"].is_null(), "{shown}");
+    assert_eq!(act(json!({"removeFloatingIp": {"address": address}})).await.status, 409);
+    // Without a fixed address: the server's first port.
+    assert_eq!(act(json!({"addFloatingIp": {"address": address}})).await.status, 202);
+    assert_eq!(api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"]["port_id"], nic["port_id"]);
+}
