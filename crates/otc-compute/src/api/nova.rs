@@ -340,7 +340,13 @@ impl Compute {
         let mut addresses = Map::new();
         let eips = m.net.eips()?;
         for p in m.ports_of(s)? {
-            let entry = addresses.entry(p.network_id.clone()).or_insert_with(|| json!([]));
+            // Nova keys addresses by the network's label, its Neutron name
+            // (the reference's example shows an id: the real cloud names a
+            // VPC subnet's network by its id). Clients match them by name:
+            // the Terraform provider's compute_instance_v2 finds its
+            // `network` blocks' addresses under the network's name.
+            let label = m.net.network(&p.network_id).map(|n| n.name).unwrap_or_else(|_| p.network_id.clone());
+            let entry = addresses.entry(label).or_insert_with(|| json!([]));
             let list = entry.as_array_mut().expect("array");
             for f in &p.fixed_ips {
                 list.push(

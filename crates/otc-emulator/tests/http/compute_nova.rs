@@ -197,7 +197,10 @@ async fn servers_live_on_ports_and_the_clock() {
     assert_eq!((srv["status"].as_str(), srv["OS-EXT-STS:vm_state"].as_str()), (Some("BUILD"), Some("building")));
     assert_eq!(srv["flavor"]["original_name"], "s3.medium.1", "2.47+ embeds the flavor");
     assert_eq!(srv["metadata"]["role"], "web");
-    let addr = srv["addresses"][&net][0]["addr"].as_str().unwrap().to_string();
+    // Under the network's label, its name (the v1 subnet's).
+    let label = api.get(&format!("/v2.0/networks/{net}")).await.body["network"]["name"].as_str().unwrap().to_string();
+    assert_eq!(srv["addresses"].as_object().unwrap().keys().collect::<Vec<_>>(), [&label]);
+    let addr = srv["addresses"][&label][0]["addr"].as_str().unwrap().to_string();
     assert!(addr.starts_with("192.168.20."));
     let o = api.get(&format!("/v2.0/ports?device_id={sid}")).await;
     let port = o.body["ports"][0].clone();
