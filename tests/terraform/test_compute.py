@@ -6,10 +6,11 @@ import pytest
 from conftest import credentials
 
 # Resources the test imports again after `state rm`, address -> output key of
-# its id.
+# its id. Not the server: the provider never reads `user_data` back (nor
+# block devices of an image-booted server), so an imported server plans a
+# replacement against the real cloud too.
 IMPORTED = {
     "opentelekomcloud_compute_keypair_v2.key": "key",
-    "opentelekomcloud_compute_instance_v2.vm": "vm",
 }
 
 # Where each created resource is shown, by output key of its id.
