@@ -1,7 +1,7 @@
 //! The operation tables: Nova under both `/v2/` and `/v2.1/` (with its
 //! image proxy) and ECS v1 under `/v1/` (`ecs`), and the Glance image
-//! listing (`ims`). Documented operations not listed here answer 404
-//! APIGW.0101.
+//! listing with IMS's own query, `/v2/cloudimages` (`ims`). Documented
+//! operations not listed here answer 404 APIGW.0101.
 
 use crate::{Compute, Images};
 use otc_core::api::{handler, Access::*, CatalogEntry, Family, Handler, Op, Service};
@@ -23,7 +23,7 @@ impl Service for Compute {
 
     fn ops(self: Arc<Self>) -> Vec<Op> {
         let s = &self;
-        let routes: [(&'static str, &'static str, &'static str, NovaFn); 25] = [
+        let routes: [(&'static str, &'static str, &'static str, NovaFn); 33] = [
             ("GET", "/v2/{project_id}/flavors", "/v2.1/{project_id}/flavors", Compute::list_flavors),
             ("GET", "/v2/{project_id}/flavors/detail", "/v2.1/{project_id}/flavors/detail", Compute::list_flavors_detail),
             ("GET", "/v2/{project_id}/flavors/{flavor_id}", "/v2.1/{project_id}/flavors/{flavor_id}", Compute::show_flavor),
@@ -82,6 +82,54 @@ impl Service for Compute {
                 "/v2.1/{project_id}/servers/{server_id}/os-server-password",
                 Compute::clear_server_password,
             ),
+            (
+                "GET",
+                "/v2/{project_id}/servers/{server_id}/metadata",
+                "/v2.1/{project_id}/servers/{server_id}/metadata",
+                Compute::server_metadata,
+            ),
+            (
+                "POST",
+                "/v2/{project_id}/servers/{server_id}/metadata",
+                "/v2.1/{project_id}/servers/{server_id}/metadata",
+                Compute::merge_server_metadata,
+            ),
+            (
+                "PUT",
+                "/v2/{project_id}/servers/{server_id}/metadata",
+                "/v2.1/{project_id}/servers/{server_id}/metadata",
+                Compute::replace_server_metadata,
+            ),
+            (
+                "GET",
+                "/v2/{project_id}/servers/{server_id}/metadata/{key}",
+                "/v2.1/{project_id}/servers/{server_id}/metadata/{key}",
+                Compute::server_metadatum,
+            ),
+            (
+                "PUT",
+                "/v2/{project_id}/servers/{server_id}/metadata/{key}",
+                "/v2.1/{project_id}/servers/{server_id}/metadata/{key}",
+                Compute::put_server_metadatum,
+            ),
+            (
+                "DELETE",
+                "/v2/{project_id}/servers/{server_id}/metadata/{key}",
+                "/v2.1/{project_id}/servers/{server_id}/metadata/{key}",
+                Compute::delete_server_metadatum,
+            ),
+            (
+                "GET",
+                "/v2/{project_id}/servers/{server_id}/os-interface",
+                "/v2.1/{project_id}/servers/{server_id}/os-interface",
+                Compute::server_interfaces,
+            ),
+            (
+                "GET",
+                "/v2/{project_id}/servers/{server_id}/os-interface/{port_id}",
+                "/v2.1/{project_id}/servers/{server_id}/os-interface/{port_id}",
+                Compute::server_interface,
+            ),
             ("GET", "/v2/{project_id}/limits", "/v2.1/{project_id}/limits", Compute::limits),
             ("GET", "/v2/{project_id}/resize_flavors", "/v2.1/{project_id}/resize_flavors", Compute::resize_flavors),
         ];
@@ -119,6 +167,7 @@ impl Service for Images {
             Op::new("GET", "/", Public, Family::Native, handler(s, Images::versions)),
             Op::new("GET", "/v2/images", Project, Family::Native, handler(s, Images::list)),
             Op::new("GET", "/v2/images/{image_id}", Project, Family::Native, handler(s, Images::show)),
+            Op::new("GET", "/v2/cloudimages", Project, Family::Native, handler(s, Images::list_cloudimages)),
         ]
     }
 

@@ -26,7 +26,7 @@ type EcsFn = fn(&Compute, &Input<'_>) -> ApiResult<Reply>;
 
 /// The ECS v1 operation table.
 pub fn ops(s: &Arc<Compute>) -> Vec<Op> {
-    let routes: [(&'static str, &'static str, EcsFn); 10] = [
+    let routes: [(&'static str, &'static str, EcsFn); 12] = [
         ("POST", "/v1/{project_id}/cloudservers", Compute::ecs_create),
         ("POST", "/v1/{project_id}/cloudservers/delete", Compute::ecs_delete),
         ("POST", "/v1/{project_id}/cloudservers/action", Compute::ecs_batch_action),
@@ -34,6 +34,8 @@ pub fn ops(s: &Arc<Compute>) -> Vec<Op> {
         ("GET", "/v1/{project_id}/cloudservers/flavors", Compute::ecs_flavors),
         ("GET", "/v1/{project_id}/cloudservers/{server_id}", Compute::ecs_show),
         ("PUT", "/v1/{project_id}/cloudservers/{server_id}", Compute::ecs_update),
+        ("GET", "/v1/{project_id}/cloudservers/{server_id}/tags", Compute::ecs_tags),
+        ("POST", "/v1/{project_id}/cloudservers/{server_id}/tags/action", Compute::ecs_tags_action),
         ("GET", "/v1/{project_id}/jobs/{job_id}", Compute::ecs_job),
         ("GET", "/v1/{project_id}/cloudservers/limits", Compute::ecs_limits),
         // Documented under v2.1 with a v1 example; both reach Nova's answer.
@@ -278,6 +280,12 @@ fn parse_tags(o: &Map<String, Value>) -> ApiResult<Vec<String>> {
         }
     }
     Ok(pairs.into_iter().map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") }).collect())
+}
+
+/// A stored tag's key and value.
+fn tag_pair(t: &str) -> (String, String) {
+    let (k, v) = t.split_once('=').unwrap_or((t, ""));
+    (k.to_string(), v.to_string())
 }
 
 fn parse_metadata(o: &Map<String, Value>) -> ApiResult<BTreeMap<String, String>> {
@@ -867,6 +875,53 @@ impl Compute {
             Ok(json!({"server": self.ecs_server_json(&s, &env, true)}))
         })?;
         Reply::json(200, &body)
+    }
+
+    /// A server's tags as `{key, value}` pairs (stored as `key=value`).
+    pub fn ecs_tags(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let id = input.param("server_id").to_string();
+        let s = self.ecs_call(input, |m| Ok(m.server(&id)?))?;
+        let tags: Vec<Value> = s.tags.iter().map(|t| tag_pair(t)).map(|(k, v)| json!({"key": k, "value": v})).collect();
+        Reply::json(200, &json!({ "tags": tags }))
+    }
+
+    /// `create` adds tags (a key already there takes the new value), at
+    /// most 10 in all; `delete` removes the keys given (with their value,
+    /// when one is given).
+    pub fn ecs_tags_action(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let id = input.param("server_id").to_string();
+        let top = body(input)?;
+        let action = req_str(&top, "action")?;
+        let list = opt_arr(&top, "tags")?.ok_or_else(|| bad("tags is mandatory."))?;
+        let mut as_create = Map::new();
+        as_create.insert("server_tags".into(), Value::Array(list.clone()));
+        let given: Vec<(String, String)> = parse_tags(&as_create)?.iter().map(|t| tag_pair(t)).collect();
+        let create = match action.as_str() {
+            "create" => true,
+            "delete" => false,
+            other => return Err(bad(format!("action {other}: create or delete."))),
+        };
+        self.ecs_call(input, |m| {
+            let s = m.server(&id)?;
+            let mut tags: Vec<(String, String)> = s.tags.iter().map(|t| tag_pair(t)).collect();
+            if create {
+                for (k, v) in given {
+                    match tags.iter_mut().find(|(have, _)| *have == k) {
+                        Some(t) => t.1 = v,
+                        None => tags.push((k, v)),
+                    }
+                }
+                if tags.len() > 10 {
+                    return Err(Refusal::Api(ecs("Ecs.0905", "At most 10 tags are allowed.")));
+                }
+            } else {
+                tags.retain(|(k, v)| !given.iter().any(|(gk, gv)| gk == k && (gv.is_empty() || gv == v)));
+            }
+            let stored = tags.into_iter().map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") }).collect();
+            m.set_tags(&id, stored)?;
+            Ok(())
+        })?;
+        Ok(Reply::empty(204))
     }
 
     pub fn ecs_update(&self, input: &Input<'_>) -> ApiResult<Reply> {

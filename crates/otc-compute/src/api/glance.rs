@@ -7,7 +7,7 @@ use otc_core::api::{Input, Reply};
 use otc_core::{ApiError, ApiResult};
 use serde_json::{json, Value};
 
-fn image_json(i: &Image) -> Value {
+pub(crate) fn image_json(i: &Image) -> Value {
     let id = i.id();
     let mut v = json!({
         "id": id, "name": i.name, "status": "active", "visibility": "public", "protected": true, "os_hidden": false,

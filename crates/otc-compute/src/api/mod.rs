@@ -1,7 +1,11 @@
-//! API facades: [`nova`] (Nova v2/v2.1), [`ecs`] (ECS v1) and [`glance`]
-//! (the image listing).
+//! API facades: [`nova`] (Nova v2/v2.1, with [`nova_images`],
+//! [`nova_interfaces`] and [`nova_metadata`]), [`ecs`] (ECS v1), [`glance`]
+//! (the image listing) and [`cloudimages`] (IMS's own image query).
 
+pub mod cloudimages;
 pub mod ecs;
 pub mod glance;
 pub mod nova;
 pub mod nova_images;
+pub mod nova_interfaces;
+pub mod nova_metadata;

@@ -49,7 +49,7 @@ pub fn microversion(input: &Input<'_>, v2: bool) -> ApiResult<(u32, u32)> {
 }
 
 /// Adds the microversion headers Nova answers with.
-fn versioned(reply: Reply, mv: (u32, u32)) -> Reply {
+pub(crate) fn versioned(reply: Reply, mv: (u32, u32)) -> Reply {
     if mv.1 == 0 {
         return reply;
     }
@@ -64,7 +64,7 @@ pub(crate) fn json_reply(status: u16, body: &Value, mv: (u32, u32)) -> ApiResult
     Ok(versioned(Reply::json(status, body)?, mv))
 }
 
-fn body_obj(input: &Input<'_>, key: &str) -> ApiResult<Map<String, Value>> {
+pub(crate) fn body_obj(input: &Input<'_>, key: &str) -> ApiResult<Map<String, Value>> {
     let v: Value = input.json()?;
     match v {
         Value::Object(mut o) => match o.remove(key) {
@@ -102,7 +102,7 @@ impl Compute {
         ])
     }
 
-    fn call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ApiResult<R> {
+    pub(crate) fn call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> ModelResult<R>) -> ApiResult<R> {
         self.run(input.ctx()?, f).map_err(fault)
     }
 
@@ -340,7 +340,13 @@ impl Compute {
         let mut addresses = Map::new();
         let eips = m.net.eips()?;
         for p in m.ports_of(s)? {
-            let entry = addresses.entry(p.network_id.clone()).or_insert_with(|| json!([]));
+            // Nova keys addresses by the network's label, its Neutron name
+            // (the reference's example shows an id: the real cloud names a
+            // VPC subnet's network by its id). Clients match them by name:
+            // the Terraform provider's compute_instance_v2 finds its
+            // `network` blocks' addresses under the network's name.
+            let label = m.net.network(&p.network_id).map(|n| n.name).unwrap_or_else(|_| p.network_id.clone());
+            let entry = addresses.entry(label).or_insert_with(|| json!([]));
             let list = entry.as_array_mut().expect("array");
             for f in &p.fixed_ips {
                 list.push(
@@ -657,6 +663,26 @@ impl Compute {
                     "HARD" => Action::Reboot { hard: true },
                     _ => return Err(bad(format!("Invalid input for field/attribute type. Value: {t}. '{t}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"))),
                 }
+            }
+            // Nova's floating IP proxy (discarded in the reference, still
+            // served by the cloud): the Terraform provider's
+            // compute_floatingip_associate_v2 binds EIPs with it.
+            "addFloatingIp" | "removeFloatingIp" => {
+                let field = |k: &str| match arg.get(k) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(v)) => Ok(Some(v.clone())),
+                    Some(v) => Err(bad(format!("Invalid input for field/attribute {k}. Value: {v}. {v} is not of type 'string'"))),
+                };
+                let address = field("address")?.ok_or_else(|| {
+                    bad(format!("Invalid input for field/attribute {key}. Value: {arg}. 'address' is a required property"))
+                })?;
+                let fixed = field("fixed_address")?;
+                if key == "addFloatingIp" {
+                    self.call(input, |m| m.add_floating_ip(&id, &address, fixed.as_deref()))?;
+                } else {
+                    self.call(input, |m| m.remove_floating_ip(&id, &address))?;
+                }
+                return Ok(versioned(Reply::empty(202), mv));
             }
             "lock" => Action::Lock,
             "unlock" => Action::Unlock,

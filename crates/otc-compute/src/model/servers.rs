@@ -11,6 +11,9 @@ use otc_core::lifecycle::{settle, Stage, Transition};
 use otc_vpc::model::ports::{FixedIpSpec, PortChange, PortSpec};
 use std::collections::BTreeMap;
 
+/// Nova's `metadata_items` quota: user metadata items per server.
+pub const METADATA_ITEMS: usize = 128;
+
 /// One requested NIC.
 #[derive(Debug, Clone, Default)]
 pub struct NicSpec {
@@ -337,6 +340,67 @@ impl Compute<'_, '_> {
         if let Some(d) = description {
             s.description = d;
         }
+        s.updated_at = self.net.now;
+        self.save(&s)?;
+        Ok(s)
+    }
+
+    /// Nova's user metadata of a server, changed by `edit`: refused while
+    /// the server is locked, at most [`METADATA_ITEMS`] items after it.
+    pub fn edit_metadata(&mut self, id: &str, edit: impl FnOnce(&mut BTreeMap<String, String>) -> ModelResult<()>) -> ModelResult<Server> {
+        let mut s = self.server(id)?;
+        if s.locked {
+            return Err(Fault::Conflict(Why::Locked, format!("Instance {id} is locked")));
+        }
+        edit(&mut s.metadata)?;
+        if s.metadata.len() > METADATA_ITEMS {
+            return Err(Fault::Quota(format!("Quota exceeded for metadata_items: at most {METADATA_ITEMS} are allowed.")));
+        }
+        s.updated_at = self.net.now;
+        self.save(&s)?;
+        Ok(s)
+    }
+
+    /// Nova's (discarded) floating IP binding: the EIP with `address` is
+    /// bound to the server's port holding `fixed` (its first port without).
+    pub fn add_floating_ip(&mut self, id: &str, address: &str, fixed: Option<&str>) -> ModelResult<()> {
+        let s = self.server(id)?;
+        let eip = self.eip_at(address)?;
+        let ports = self.ports_of(&s)?;
+        let port = match fixed {
+            Some(f) => ports
+                .iter()
+                .find(|p| p.fixed_ips.iter().any(|x| x.ip_address == f))
+                .ok_or_else(|| Fault::Invalid(Why::Other, format!("Specified fixed address {f} not assigned to instance")))?,
+            None => ports.first().ok_or_else(|| Fault::Invalid(Why::Other, "Instance network is not ready yet".into()))?,
+        };
+        self.net.associate_eip(&eip.id, Some(&port.id), fixed)?;
+        Ok(())
+    }
+
+    /// Unbinds the EIP with `address` from the server.
+    pub fn remove_floating_ip(&mut self, id: &str, address: &str) -> ModelResult<()> {
+        let s = self.server(id)?;
+        let eip = self.eip_at(address)?;
+        if !s.nics.iter().any(|n| eip.port_id.as_deref() == Some(n.port_id.as_str())) {
+            return Err(Fault::Conflict(Why::Other, format!("Floating IP {address} is not associated with instance {id}.")));
+        }
+        self.net.associate_eip(&eip.id, None, None)?;
+        Ok(())
+    }
+
+    fn eip_at(&mut self, address: &str) -> ModelResult<otc_vpc::model::Eip> {
+        self.net
+            .eips()?
+            .into_iter()
+            .find(|e| e.public_ip_address == address)
+            .ok_or_else(|| Fault::NotFound(format!("floating IP {address} not found")))
+    }
+
+    /// Replaces a server's tags (as stored: `key=value`, or `key`).
+    pub fn set_tags(&mut self, id: &str, tags: Vec<String>) -> ModelResult<Server> {
+        let mut s = self.server(id)?;
+        s.tags = tags;
         s.updated_at = self.net.now;
         self.save(&s)?;
         Ok(s)

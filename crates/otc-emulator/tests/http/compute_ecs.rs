@@ -745,3 +745,53 @@ async fn limits_report_quotas_and_usage() {
     let nl = Api::new(&emu, "eu-nl").await;
     assert_eq!(nl.get("/v1/{pid}/cloudservers/limits").await.body["absolute"]["totalInstancesUsed"], 0);
 }
+
+/// A server's tags through ECS v1, as the Terraform provider's
+/// `compute_instance_v2` sets, reads and replaces them.
+#[tokio::test]
+async fn tags_are_read_added_and_removed() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let mut body = server("tagged", &vpc, &subnet);
+    body["server"]["server_tags"] = json!([{"key": "suite", "value": "ecs"}]);
+    let (_, ids) = create(&api, body).await;
+    let sid = &ids[0];
+    let path = format!("/v1/{{pid}}/cloudservers/{sid}/tags");
+    let o = api.get(&path).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"tags": [{"key": "suite", "value": "ecs"}]})));
+
+    let action = |a: &'static str, tags: Value| {
+        let (api, path) = (&api, &path);
+        async move { api.post(&format!("{path}/action"), json!({"action": a, "tags": tags})).await }
+    };
+    // A key already there takes the new value.
+    let o = action("create", json!([{"key": "stage", "value": "one"}, {"key": "suite", "value": "terraform"}, {"key": "bare"}])).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let tags = api.get(&path).await.body["tags"].clone();
+    assert_eq!(tags, json!([{"key": "suite", "value": "terraform"}, {"key": "stage", "value": "one"}, {"key": "bare", "value": ""}]));
+    // Delete by key; a value given must match.
+    assert_eq!(action("delete", json!([{"key": "stage", "value": "other"}, {"key": "bare"}])).await.status, 204);
+    assert_eq!(api.get(&path).await.body["tags"], json!([{"key": "suite", "value": "terraform"}, {"key": "stage", "value": "one"}]));
+    assert_eq!(action("delete", json!([{"key": "stage", "value": "one"}, {"key": "absent"}])).await.status, 204);
+    assert_eq!(api.get(&path).await.body["tags"], json!([{"key": "suite", "value": "terraform"}]));
+
+    // Refusals with their codes; nothing changes.
+    let eleven: Vec<Value> = (0..10).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
+    let cases = [
+        (action("create", Value::Array(eleven)).await, "Ecs.0905"),
+        (action("create", json!([{"key": "a b", "value": "v"}])).await, "Ecs.0907"),
+        (action("create", json!([{"key": "k".repeat(37), "value": "v"}])).await, "Ecs.0906"),
+        (action("create", json!([{"key": "d", "value": "1"}, {"key": "d", "value": "2"}])).await, "Ecs.0908"),
+        (action("update", json!([{"key": "k", "value": "v"}])).await, "Ecs.0005"),
+        (api.post(&format!("{path}/action"), json!({"action": "create"})).await, "Ecs.0005"),
+    ];
+    for (o, want) in cases {
+        assert_eq!((o.status, code(&o)), (400, want), "{}", o.body);
+    }
+    assert_eq!(api.get(&path).await.body["tags"], json!([{"key": "suite", "value": "terraform"}]));
+    let o = api.get("/v1/{pid}/cloudservers/00000000-0000-0000-0000-000000000000/tags").await;
+    assert_eq!((o.status, code(&o)), (404, "Ecs.0114"));
+    let other = Api::new(&emu, "eu-nl").await;
+    assert_eq!(other.get(&format!("/v1/{{pid}}/cloudservers/{sid}/tags")).await.status, 404);
+}

@@ -197,7 +197,10 @@ async fn servers_live_on_ports_and_the_clock() {
     assert_eq!((srv["status"].as_str(), srv["OS-EXT-STS:vm_state"].as_str()), (Some("BUILD"), Some("building")));
     assert_eq!(srv["flavor"]["original_name"], "s3.medium.1", "2.47+ embeds the flavor");
     assert_eq!(srv["metadata"]["role"], "web");
-    let addr = srv["addresses"][&net][0]["addr"].as_str().unwrap().to_string();
+    // Under the network's label, its name (the v1 subnet's).
+    let label = api.get(&format!("/v2.0/networks/{net}")).await.body["network"]["name"].as_str().unwrap().to_string();
+    assert_eq!(srv["addresses"].as_object().unwrap().keys().collect::<Vec<_>>(), [&label]);
+    let addr = srv["addresses"][&label][0]["addr"].as_str().unwrap().to_string();
     assert!(addr.starts_with("192.168.20."));
     let o = api.get(&format!("/v2.0/ports?device_id={sid}")).await;
     let port = o.body["ports"][0].clone();
@@ -345,6 +348,61 @@ async fn images_as_glance_lists_them() {
     assert_eq!(api.get("/v2/images?os_hidden=True").await.body["images"], json!([]));
 }
 
+/// IMS's own query, as the Terraform provider's `images_image_v2` data
+/// source sends it: by name, active, sorted; IMS's attributes are shown and
+/// filter.
+#[tokio::test]
+async fn images_as_ims_cloudimages() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let all_images = otc_compute::catalog::default_images();
+    let o = api.get("/ims/v2/cloudimages?name=Standard_Debian_11_latest&sort_dir=asc&status=active").await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let listed = o.body["images"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    let debian = &listed[0];
+    assert_eq!(debian["id"], json!(image_id("Standard_Debian_11_latest")));
+    assert_eq!(debian["__imagetype"], "gold");
+    assert_eq!(debian["__os_type"], "Linux");
+    assert_eq!(debian["__platform"], "Debian");
+    assert_eq!(debian["__image_size"], json!(debian["size"].as_u64().unwrap().to_string()));
+    assert_eq!(debian["visibility"], "public");
+    assert_eq!(debian["created_at"], "2024-01-01T00:00:00Z");
+
+    let names = |o: &Value| o["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let count = |q: &'static str| {
+        let api = &api;
+        async move {
+            let o = api.get(&format!("/ims/v2/cloudimages?{q}")).await;
+            assert_eq!(o.status, 200, "{q}: {}", o.body);
+            o.body["images"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("").await, all_images.len());
+    assert_eq!(count("size_min=0&size_max=0").await, all_images.len());
+    assert_eq!(count("__imagetype=gold&visibility=public").await, all_images.len());
+    assert_eq!(count("__imagetype=private").await, 0);
+    assert_eq!(count("status=queued").await, 0);
+    let windows = all_images.iter().filter(|i| i.os_type == "Windows").count();
+    assert_eq!(count("__os_type=Windows").await, windows);
+    let by_id = api.get(&format!("/ims/v2/cloudimages?id={}", image_id("Standard_Debian_11_latest"))).await;
+    assert_eq!(names(&by_id.body), ["Standard_Debian_11_latest"]);
+    assert_eq!(count("limit=2").await, 2);
+
+    let asc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=asc").await.body);
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted);
+    let mut desc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=desc").await.body);
+    desc.reverse();
+    assert_eq!(desc, asc);
+
+    for bad in ["sort_dir=up", "sort_key=colour", "limit=0", "limit=x", "size_min=-1", "marker=nope"] {
+        let o = api.get(&format!("/ims/v2/cloudimages?{bad}")).await;
+        assert_eq!((o.status, o.body["error_code"].as_str()), (400, Some("IMG.0001")), "{bad}: {}", o.body);
+    }
+}
+
 /// Nova's image proxy, as openstacksdk's `conn.compute.find_image` walks
 /// it: the name tried as an id (404), then the list filtered by name.
 #[tokio::test]
@@ -467,4 +525,146 @@ async fn images_through_nova() {
     let meta_path = format!("/ecs/v2.1/{{pid}}/images/{debian}/metadata");
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.38"), None).await.0, 200);
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.39"), None).await.0, 404);
+}
+
+/// Server metadata, as the Terraform provider's `compute_instance_v2`
+/// reads it on every refresh and merges or deletes keys on update.
+#[tokio::test]
+async fn server_metadata_read_merged_replaced_and_by_key() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let mut body = server_body("meta", &net);
+    body["server"]["metadata"] = json!({"stage": "created", "role": "web"});
+    let sid = id(&api.create("/v2.1/{pid}/servers", body, 202, "server").await);
+    let path = format!("/v2.1/{{pid}}/servers/{sid}/metadata");
+
+    let o = api.get(&path).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"metadata": {"stage": "created", "role": "web"}})));
+    // POST merges: given keys added or overwritten, the others kept.
+    let o = api.post(&path, json!({"metadata": {"stage": "updated", "owner": "ops"}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!(o.body["metadata"], json!({"stage": "updated", "role": "web", "owner": "ops"}));
+    let shown = api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await;
+    assert_eq!(shown.body["server"]["metadata"], o.body["metadata"]);
+    // By key.
+    let o = api.get(&format!("{path}/stage")).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"meta": {"stage": "updated"}})));
+    let o = api.put(&format!("{path}/zone"), json!({"meta": {"zone": "a"}})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"meta": {"zone": "a"}})));
+    assert_eq!(api.delete(&format!("{path}/owner")).await.status, 204);
+    let o = api.delete(&format!("{path}/owner")).await;
+    assert_eq!((o.status, o.body["itemNotFound"]["message"].as_str()), (404, Some("Metadata item was not found")));
+    assert_eq!(api.get(&format!("{path}/owner")).await.status, 404);
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"stage": "updated", "role": "web", "zone": "a"}));
+    // PUT replaces all.
+    let o = api.put(&path, json!({"metadata": {"only": "this"}})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"metadata": {"only": "this"}})));
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"only": "this"}));
+
+    // Refusals: Nova's schema, the URL's key, the quota, a locked server,
+    // an unknown server.
+    for bad in [json!({"metadata": {"k": 1}}), json!({"metadata": {"": "v"}}), json!({"metadata": {"k": "x".repeat(256)}}), json!({})] {
+        let o = api.post(&path, bad.clone()).await;
+        assert_eq!((o.status, o.body["badRequest"]["code"].as_i64()), (400, Some(400)), "{bad}: {}", o.body);
+    }
+    let o = api.put(&format!("{path}/a"), json!({"meta": {"b": "1"}})).await;
+    assert_eq!((o.status, o.body["badRequest"]["message"].as_str()), (400, Some("Request body and URI mismatch")));
+    let o = api.put(&format!("{path}/a"), json!({"meta": {"a": "1", "b": "2"}})).await;
+    assert_eq!((o.status, o.body["badRequest"]["message"].as_str()), (400, Some("Request body contains too many items")));
+    let many: serde_json::Map<String, Value> = (0..129).map(|i| (format!("k{i}"), json!("v"))).collect();
+    assert_eq!(api.put(&path, json!({ "metadata": many })).await.status, 403);
+    let o = api.post(&format!("/v2.1/{{pid}}/servers/{sid}/action"), json!({"lock": null})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    assert_eq!(api.post(&path, json!({"metadata": {"k": "v"}})).await.status, 409);
+    assert_eq!(api.delete(&format!("{path}/only")).await.status, 409);
+    assert_eq!(api.get(&path).await.body["metadata"], json!({"only": "this"}), "a locked server's metadata is read");
+    let o = api.get("/v2.1/{pid}/servers/00000000-0000-0000-0000-000000000000/metadata").await;
+    assert_eq!(o.status, 404);
+    // Under v2 too.
+    assert_eq!(api.get(&format!("/v2/{{pid}}/servers/{sid}/metadata")).await.body["metadata"], json!({"only": "this"}));
+}
+
+/// A server's NICs as Nova lists them: its ports, as the Terraform
+/// provider's `compute_instance_v2` matches them to its network blocks.
+#[tokio::test]
+async fn server_interfaces_are_its_ports() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let sid = id(&api.create("/v2.1/{pid}/servers", server_body("nics", &net), 202, "server").await);
+    let o = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let list = o.body["interfaceAttachments"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 1);
+    let nic = &list[0];
+    let port = api.get(&format!("/v2.0/ports/{}", nic["port_id"].as_str().unwrap())).await.body["port"].clone();
+    assert_eq!(port["device_id"], json!(sid));
+    assert_eq!(nic["net_id"], json!(net));
+    assert_eq!(nic["mac_addr"], port["mac_address"]);
+    assert_eq!(nic["port_state"], port["status"]);
+    assert_eq!(
+        nic["fixed_ips"],
+        json!([{"subnet_id": port["fixed_ips"][0]["subnet_id"], "ip_address": port["fixed_ips"][0]["ip_address"]}])
+    );
+    let o = api.get(&format!("/v2/{{pid}}/servers/{sid}/os-interface/{}", nic["port_id"].as_str().unwrap())).await;
+    assert_eq!((o.status, &o.body["interfaceAttachment"]), (200, nic));
+
+    // Another port, not the server's, is not one of its interfaces.
+    let other = api.create("/v2.0/ports", json!({"port": {"network_id": net}}), 201, "port").await;
+    let o = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface/{}", id(&other))).await;
+    assert_eq!((o.status, o.body["itemNotFound"]["code"].as_i64()), (404, Some(404)), "{}", o.body);
+    assert_eq!(api.get("/v2.1/{pid}/servers/00000000-0000-0000-0000-000000000000/os-interface").await.status, 404);
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await.status, 404);
+}
+
+/// EIPs bound and unbound through Nova's floating IP actions, as the
+/// Terraform provider's `compute_floatingip_associate_v2` does.
+#[tokio::test]
+async fn floating_ips_bound_through_server_actions() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (_, net) = api.vpc_with_subnet("192.168.0.0/16", "192.168.20.0/24", "192.168.20.1").await;
+    let sid = id(&api.create("/v2.1/{pid}/servers", server_body("fip", &net), 202, "server").await);
+    let eip = api
+        .create(
+            "/v1/{pid}/publicips",
+            json!({"publicip": {"type": "5_bgp"}, "bandwidth": {"name": "b", "size": 5, "share_type": "PER", "charge_mode": "traffic"}}),
+            200,
+            "publicip",
+        )
+        .await;
+    let (eid, address) = (id(&eip), eip["public_ip_address"].as_str().unwrap().to_string());
+    let nic = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-interface")).await.body["interfaceAttachments"][0].clone();
+    let fixed = nic["fixed_ips"][0]["ip_address"].as_str().unwrap().to_string();
+    let act = |body: Value| {
+        let (api, sid) = (&api, &sid);
+        async move { api.post(&format!("/v2.1/{{pid}}/servers/{sid}/action"), body).await }
+    };
+
+    let o = act(json!({"addFloatingIp": {"address": address, "fixed_address": fixed}})).await;
+    assert_eq!(o.status, 202, "{}", o.body);
+    let shown = api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"].clone();
+    assert_eq!((shown["port_id"].clone(), shown["private_ip_address"].as_str()), (nic["port_id"].clone(), Some(fixed.as_str())));
+    let fip = api.get(&format!("/v2.0/floatingips?floating_ip_address={address}")).await.body["floatingips"][0].clone();
+    assert_eq!(fip["port_id"], nic["port_id"]);
+
+    // Refusals: no address, an unknown address, a fixed address the server
+    // does not hold, unbinding from another server.
+    assert_eq!(act(json!({"addFloatingIp": {}})).await.status, 400);
+    assert_eq!(act(json!({"addFloatingIp": {"address": 5}})).await.status, 400);
+    assert_eq!(act(json!({"addFloatingIp": {"address": "203.0.113.250"}})).await.status, 404);
+    assert_eq!(act(json!({"addFloatingIp": {"address": address, "fixed_address": "10.9.9.9"}})).await.status, 400);
+    let other = id(&api.create("/v2.1/{pid}/servers", server_body("other", &net), 202, "server").await);
+    let o = api.post(&format!("/v2.1/{{pid}}/servers/{other}/action"), json!({"removeFloatingIp": {"address": address}})).await;
+    assert_eq!(o.status, 409, "{}", o.body);
+
+    assert_eq!(act(json!({"removeFloatingIp": {"address": address}})).await.status, 202);
+    let shown = api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"].clone();
+    assert!(shown["port_id"].is_null(), "{shown}");
+    assert_eq!(act(json!({"removeFloatingIp": {"address": address}})).await.status, 409);
+    // Without a fixed address: the server's first port.
+    assert_eq!(act(json!({"addFloatingIp": {"address": address}})).await.status, 202);
+    assert_eq!(api.get(&format!("/v1/{{pid}}/publicips/{eid}")).await.body["publicip"]["port_id"], nic["port_id"]);
 }
