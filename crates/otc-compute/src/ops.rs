@@ -119,6 +119,7 @@ impl Service for Images {
             Op::new("GET", "/", Public, Family::Native, handler(s, Images::versions)),
             Op::new("GET", "/v2/images", Project, Family::Native, handler(s, Images::list)),
             Op::new("GET", "/v2/images/{image_id}", Project, Family::Native, handler(s, Images::show)),
+            Op::new("GET", "/v2/cloudimages", Project, Family::Native, handler(s, Images::cloudimages)),
         ]
     }
 

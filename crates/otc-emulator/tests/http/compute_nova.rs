@@ -468,3 +468,72 @@ async fn images_through_nova() {
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.38"), None).await.0, 200);
     assert_eq!(nova(&api, Method::GET, &meta_path, Some("2.39"), None).await.0, 404);
 }
+
+/// IMS's own query, as the Terraform provider's images data source sends
+/// it (`name`, `status=active`, `sort_dir`): exact filters on any
+/// attribute, IMS's extension fields, sorting and paging by marker.
+#[tokio::test]
+async fn images_as_ims_cloudimages() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let debian = image_id("Standard_Debian_11_latest");
+    let o = api.get("/ims/v2/cloudimages?name=Standard_Debian_11_latest&sort_dir=asc&status=active").await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let listed = o.body["images"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    let i = &listed[0];
+    assert_eq!(i["id"], json!(debian));
+    assert_eq!(
+        (i["__os_type"].as_str(), i["__imagetype"].as_str(), i["__isregistered"].as_str()),
+        (Some("Linux"), Some("gold"), Some("true"))
+    );
+    assert_eq!((i["min_disk"].as_u64(), i["protected"].as_bool()), (Some(4), Some(true)));
+    assert!(i["created_at"].as_str().unwrap().ends_with('Z') && i["__image_size"].is_string());
+
+    let all = api.get("/ims/v2/cloudimages").await.body["images"].as_array().unwrap().clone();
+    assert_eq!(all.len(), otc_compute::catalog::default_images().len());
+    let count = |q: &'static str| {
+        let api = &api;
+        async move {
+            let o = api.get(&format!("/ims/v2/cloudimages?{q}")).await;
+            assert_eq!(o.status, 200, "{q}: {}", o.body);
+            o.body["images"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("status=deleted").await, 0);
+    assert_eq!(count("visibility=private").await, 0);
+    assert_eq!(count("__support_xen_hana=true").await, 0, "an attribute the images lack matches none");
+    assert!(count("__os_type=Windows").await >= 1);
+    assert_eq!(count("__os_type=Windows").await + count("__os_type=Linux").await, all.len());
+    assert_eq!(count("min_disk=4&name=Standard_Debian_11_latest").await, 1);
+    assert_eq!(count("size_min=0&size_max=0").await, all.len(), "0 is an unset bound");
+
+    // Sorted by name both ways; pages of two by marker cover the list.
+    let names = |v: &Value| v["images"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let asc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=asc").await.body);
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted);
+    let mut desc = names(&api.get("/ims/v2/cloudimages?sort_key=name&sort_dir=desc").await.body);
+    desc.reverse();
+    assert_eq!(desc, asc);
+    let mut paged = Vec::new();
+    let mut marker = String::new();
+    loop {
+        let q = if marker.is_empty() { String::new() } else { format!("&marker={marker}") };
+        let page = api.get(&format!("/ims/v2/cloudimages?sort_key=name&sort_dir=asc&limit=2{q}")).await.body;
+        let got = page["images"].as_array().unwrap().clone();
+        if got.is_empty() {
+            break;
+        }
+        assert!(got.len() <= 2);
+        marker = got.last().unwrap()["id"].as_str().unwrap().to_string();
+        paged.extend(got.iter().map(|i| i["name"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(paged, asc);
+
+    for bad in ["limit=x", "limit=0", "sort_dir=up", "sort_key=owner", "marker=nope", "size_min=-1"] {
+        let o = api.get(&format!("/ims/v2/cloudimages?{bad}")).await;
+        assert_eq!(o.status, 400, "{bad}: {}", o.body);
+    }
+}
