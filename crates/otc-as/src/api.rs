@@ -518,19 +518,24 @@ impl AutoScaling {
                 s.config(&c)?;
                 g.config_id = c;
             }
-            let placement_change = ["networks", "security_groups", "available_zones"].iter().any(|k| o.contains_key(*k));
+            if let Some(n) = Self::list_of(&o, "networks")? {
+                g.networks = n;
+            }
+            if let Some(sg) = Self::list_of(&o, "security_groups")? {
+                g.security_groups = sg;
+            }
+            if let Some(z) = opt_str_list(&o, "available_zones")? {
+                g.available_zones = z;
+            }
+            // Only a placement that differs is a change: clients such as the
+            // Terraform provider send networks and security groups with every
+            // update (a rename of an in-service group too), and OTC accepts
+            // them when they are the group's own.
+            let placement_change =
+                g.networks != before.networks || g.security_groups != before.security_groups || g.available_zones != before.available_zones;
             if placement_change {
                 if !s.instances(&g.id)?.is_empty() || g.status == "INSERVICE" {
                     return Err(as_error("AS.2030", "").into());
-                }
-                if let Some(n) = Self::list_of(&o, "networks")? {
-                    g.networks = n;
-                }
-                if let Some(sg) = Self::list_of(&o, "security_groups")? {
-                    g.security_groups = sg;
-                }
-                if let Some(z) = opt_str_list(&o, "available_zones")? {
-                    g.available_zones = z;
                 }
                 Self::check_network(s, &g)?;
             }

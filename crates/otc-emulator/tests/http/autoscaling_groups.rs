@@ -252,6 +252,43 @@ async fn group_validation_quotas_and_isolation() {
 }
 
 /// An in-service group of desire 1 (min 0, max 5); returns (group id, configuration id).
+/// An in-service group with an instance takes an update that repeats its
+/// own networks and security groups (the Terraform provider sends them with
+/// every update, a rename too); only a different placement is AS.2030.
+#[tokio::test]
+async fn updates_repeating_the_placement_of_a_running_group() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (gid, _) = running_group(&api).await;
+    assert_eq!(instance_count(&api, &gid).await, 1);
+    let g = api.get(&format!("{AS}/scaling_group/{gid}")).await.body["scaling_group"].clone();
+    let networks = g["networks"].clone();
+    let o = api
+        .put(
+            &format!("{AS}/scaling_group/{gid}"),
+            json!({"scaling_group_name": "pol-renamed", "networks": networks, "security_groups": g["security_groups"],
+                "available_zones": g["available_zones"], "max_instance_number": 4, "cool_down_time": 600}),
+        )
+        .await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let g = api.get(&format!("{AS}/scaling_group/{gid}")).await.body["scaling_group"].clone();
+    assert_eq!((g["scaling_group_name"].as_str(), g["max_instance_number"].as_u64()), (Some("pol-renamed"), Some(4)));
+    assert_eq!(g["networks"], networks);
+
+    let subnet = networks[0]["id"].as_str().unwrap();
+    let other = id(&api.create("/v2.0/networks", json!({"network": {"name": "other"}}), 201, "network").await);
+    for change in [
+        json!({"networks": [{"id": subnet}, {"id": other}]}),
+        json!({"security_groups": [{"id": "00000000-0000-0000-0000-000000000000"}]}),
+        json!({"available_zones": ["eu-de-03"]}),
+    ] {
+        let o = api.put(&format!("{AS}/scaling_group/{gid}"), change.clone()).await;
+        assert_eq!(err(&o), (400, "AS.2030".into()), "{change}: {}", o.body);
+    }
+    let g = api.get(&format!("{AS}/scaling_group/{gid}")).await.body["scaling_group"].clone();
+    assert_eq!(g["networks"], networks, "a refused update changes nothing");
+}
+
 async fn running_group(api: &Api<'_>) -> (String, String) {
     let (vpc, subnet, cid) = setup(api).await;
     let o = api
