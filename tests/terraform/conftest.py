@@ -95,6 +95,14 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
+    """One emulator for the session (each xdist worker has its own)."""
+    yield from run_emulator(tmp_path_factory)
+
+
+def run_emulator(tmp_path_factory):
+    """Starts an emulator on a free port with a fresh data directory, yields
+    it, and stops it: for the session fixture, and for a test module that
+    needs an emulator of its own."""
     binary = Path(os.environ.get("OTC_EMULATOR_BIN", DEFAULT_BIN))
     if not binary.is_file():
         pytest.fail(f"emulator binary not found at {binary}; run `cargo build -p otc-emulator` or set OTC_EMULATOR_BIN")

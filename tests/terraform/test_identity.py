@@ -1,7 +1,18 @@
 """The identity configuration (tests/terraform/identity) through its whole
 life: apply, no drift, an in-place update, import, destroy, nothing left."""
 
-from conftest import credentials
+import pytest
+
+from conftest import credentials, run_emulator
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """An emulator of its own: the access key created here counts against
+    the admin's quota of two (akSkNumExceed beyond), and other
+    configurations sharing a session emulator sign with one of the admin's
+    keys."""
+    yield from run_emulator(tmp_path_factory)
 
 PROJECT = "opentelekomcloud_identity_project_v3.project"
 KEY = "opentelekomcloud_identity_credential_v3.key"
