@@ -113,7 +113,6 @@ output "vm" {
     id           = opentelekomcloud_compute_instance_v2.vm.id
     name         = opentelekomcloud_compute_instance_v2.vm.name
     image_id     = opentelekomcloud_compute_instance_v2.vm.image_id
-    image_name   = opentelekomcloud_compute_instance_v2.vm.image_name
     flavor_name  = opentelekomcloud_compute_instance_v2.vm.flavor_name
     key_pair     = opentelekomcloud_compute_instance_v2.vm.key_pair
     fixed_ip     = opentelekomcloud_compute_instance_v2.vm.network[0].fixed_ip_v4
