@@ -279,6 +279,30 @@ def access_key(emulator):
     return cred["access"], cred["secret"]
 
 
+def assert_shown(emulator, show: dict, ids: dict) -> None:
+    """Every created resource answers 200 at its path (`show`: output key of
+    its id -> path with `{id}`)."""
+    for key, path in show.items():
+        r = emulator.get(path.replace("{id}", ids[key]))
+        assert r.status_code == 200, f"{key} {ids[key]} not shown after apply: {r.status_code} {r.text}"
+
+
+def assert_not_shown(emulator, show: dict, ids: dict, gone=lambda r: r.status_code == 404) -> None:
+    """After destroy, every created resource is gone at its path."""
+    for key, path in show.items():
+        r = emulator.get(path.replace("{id}", ids[key]))
+        assert gone(r), f"{key} {ids[key]} still there after destroy: {r.status_code} {r.text}"
+
+
+def assert_no_tf_names(emulator, lists: dict) -> None:
+    """No list (path -> member) holds anything named tf-*."""
+    for path, member in lists.items():
+        r = emulator.get(path)
+        assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
+        left = [x for x in r.json()[member] if str(x.get("name", "")).startswith("tf-")]
+        assert left == [], f"{path} still lists {left}"
+
+
 def credentials(kind: str, access_key=None) -> dict:
     if kind == "password":
         return {"OS_USERNAME": USERNAME, "OS_PASSWORD": PASSWORD, "OS_DOMAIN_NAME": DOMAIN, "OS_PROJECT_NAME": PROJECT}

@@ -4,7 +4,7 @@ in-place update, import, destroy, nothing left."""
 
 import pytest
 
-from conftest import credentials
+from conftest import assert_not_shown, assert_shown, credentials
 
 AS = "/as/autoscaling-api/v1/{project_id}"
 AS2 = "/as/autoscaling-api/v2/{project_id}"
@@ -41,9 +41,7 @@ def test_autoscaling_lifecycle(workspace, emulator, access_key, auth):
 
     out = ws.outputs()
     ids = out["ids"]
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 200, f"{key} {ids[key]} not shown after apply: {r.status_code} {r.text}"
+    assert_shown(emulator, SHOW, ids)
     group = emulator.get(f"{AS}/scaling_group/{ids['group']}").json()["scaling_group"]
     assert group["scaling_group_status"] == "INSERVICE" and group["current_instance_number"] == 1, group
     members = emulator.get(f"{AS}/scaling_group_instance/{ids['group']}/list").json()["scaling_group_instances"]
@@ -89,9 +87,7 @@ def test_autoscaling_lifecycle(workspace, emulator, access_key, auth):
 
     ws.run("destroy", "-auto-approve", *update)
     assert ws.run("state", "list").stdout.strip() == ""
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert gone(r), f"{key} {ids[key]} still there after destroy: {r.status_code} {r.text}"
+    assert_not_shown(emulator, SHOW, ids, gone)
     server = emulator.get(f"/ecs/v2.1/{{project_id}}/servers/{members[0]['instance_id']}")
     assert server.status_code == 404, f"the group's instance outlived it: {server.status_code} {server.text}"
     assert emulator.get("/ecs/v2.1/{project_id}/os-keypairs/tf-as-kp").status_code == 404

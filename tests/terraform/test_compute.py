@@ -3,7 +3,7 @@ life: apply, no drift, an in-place update, import, destroy, nothing left."""
 
 import pytest
 
-from conftest import credentials
+from conftest import assert_no_tf_names, assert_not_shown, assert_shown, credentials
 
 # Resources the test imports again after `state rm`, address -> output key of
 # its id. Not the server: the provider never reads `user_data` back (nor
@@ -54,9 +54,7 @@ def test_compute_lifecycle(workspace, emulator, access_key, auth):
     assert vm["image_id"] == out["image"]["id"]
     assert vm["flavor_name"] == "s3.medium.1"
     assert vm["fixed_ip"].startswith("192.168.20."), vm
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 200, f"{key} {ids[key]} not shown after apply: {r.status_code} {r.text}"
+    assert_shown(emulator, SHOW, ids)
     server = emulator.get(f"/ecs/v2.1/{{project_id}}/servers/{ids['vm']}").json()["server"]
     assert [g["name"] for g in server["security_groups"]] == ["tf-csg"]
     assert server["metadata"]["stage"] == "created"
@@ -85,13 +83,7 @@ def test_compute_lifecycle(workspace, emulator, access_key, auth):
 
     ws.run("destroy", "-auto-approve", *update)
     assert ws.run("state", "list").stdout.strip() == ""
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 404, f"{key} {ids[key]} still there after destroy: {r.status_code} {r.text}"
-    for path, member in LISTS.items():
-        r = emulator.get(path)
-        assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
-        left = [x for x in r.json()[member] if str(x.get("name", "")).startswith("tf-")]
-        assert left == [], f"{path} still lists {left}"
+    assert_not_shown(emulator, SHOW, ids)
+    assert_no_tf_names(emulator, LISTS)
     keys = emulator.get("/ecs/v2.1/{project_id}/os-keypairs").json()["keypairs"]
     assert [k for k in keys if k["keypair"]["name"] == "tf-key"] == []

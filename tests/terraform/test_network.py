@@ -3,7 +3,7 @@ apply, no drift, an in-place update, import, destroy, nothing left."""
 
 import pytest
 
-from conftest import credentials
+from conftest import assert_no_tf_names, assert_not_shown, assert_shown, credentials
 
 # Resources the test imports again after `state rm`: every importable one of
 # the configuration, address -> output key of its id. Not the port: the
@@ -67,9 +67,7 @@ def test_network_lifecycle(workspace, emulator, access_key, auth):
         "vpc_id": ids["vpc"],
     }
     assert out["network"] == {"id": ids["network"], "name": "tf-net-one"}
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 200, f"{key} {ids[key]} not shown after apply: {r.status_code} {r.text}"
+    assert_shown(emulator, SHOW, ids)
 
     # Names, descriptions and tags change in place: nothing is replaced.
     update = ("-var", "suffix=two", "-var", "description=updated by the terraform test")
@@ -95,11 +93,5 @@ def test_network_lifecycle(workspace, emulator, access_key, auth):
 
     ws.run("destroy", "-auto-approve", *update)
     assert ws.run("state", "list").stdout.strip() == ""
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 404, f"{key} {ids[key]} still there after destroy: {r.status_code} {r.text}"
-    for path, member in LISTS.items():
-        r = emulator.get(path)
-        assert r.status_code == 200, f"{path}: {r.status_code} {r.text}"
-        left = [x for x in r.json()[member] if str(x.get("name", "")).startswith("tf-")]
-        assert left == [], f"{path} still lists {left}"
+    assert_not_shown(emulator, SHOW, ids)
+    assert_no_tf_names(emulator, LISTS)

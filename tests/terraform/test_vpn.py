@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import credentials
+from conftest import assert_not_shown, assert_shown, credentials
 
 # Resources the test imports again after `state rm`, address -> output key of
 # its id. Not the connection: the provider never reads `psk` back (the API
@@ -55,9 +55,7 @@ def test_vpn_lifecycle(workspace, emulator, access_key, auth):
     ws.plan_is_clean()
 
     ids = ws.outputs()["ids"]
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 200, f"{key} {ids[key]} not shown after apply: {r.status_code} {r.text}"
+    assert_shown(emulator, SHOW, ids)
     gw = emulator.get(f"/vpn/v5/{{project_id}}/vpn-gateways/{ids['gw']}").json()["vpn_gateway"]
     assert gw["status"] == "ACTIVE" and gw["ha_mode"] == "active-active", gw
     assert {gw["eip1"]["id"], gw["eip2"]["id"]} == {ids["eip_1"], ids["eip_2"]}, gw
@@ -92,9 +90,7 @@ def test_vpn_lifecycle(workspace, emulator, access_key, auth):
 
     ws.run("destroy", "-auto-approve", *update)
     assert ws.run("state", "list").stdout.strip() == ""
-    for key, path in SHOW.items():
-        r = emulator.get(path.replace("{id}", ids[key]))
-        assert r.status_code == 404, f"{key} {ids[key]} still there after destroy: {r.status_code} {r.text}"
+    assert_not_shown(emulator, SHOW, ids)
     created = set(ids.values())
     for path, member in LISTS.items():
         r = emulator.get(path)
