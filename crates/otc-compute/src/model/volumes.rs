@@ -118,11 +118,15 @@ impl Compute<'_, '_> {
         if !image_id.is_empty() {
             return self.cfg.image(image_id).cloned().ok_or_else(missing);
         }
+        let unknown =
+            |what: &str, id: &str| Fault::Invalid(Why::Volume, format!("Block Device Mapping is Invalid: failed to get {what} {id}."));
         let from = match disks.iter().find(|d| d.boot).map(|d| &d.source) {
             Some(DiskSource::Image(id)) => return self.cfg.image(id).cloned().ok_or_else(missing),
-            Some(DiskSource::Volume(id)) => self.with_disks(|d| d.volume(id)).map(|v| (v.bootable, v.image))?,
+            Some(DiskSource::Volume(id)) => {
+                self.with_disks(|d| d.volume(id)).map(|v| (v.bootable, v.image)).map_err(|_| unknown("volume", id))?
+            }
             Some(DiskSource::Snapshot(id)) => {
-                let snap = self.with_disks(|d| d.snapshot(id))?;
+                let snap = self.with_disks(|d| d.snapshot(id)).map_err(|_| unknown("snapshot", id))?;
                 self.with_disks(|d| d.volume(&snap.volume_id)).map(|v| (v.bootable, v.image)).unwrap_or((false, None))
             }
             Some(DiskSource::Blank) | None => return Err(missing()),
