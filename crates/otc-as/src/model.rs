@@ -6,6 +6,7 @@
 use crate::errors::as_error;
 use chrono::{DateTime, Utc};
 use otc_compute::model::servers::{NicSpec, ServerSpec};
+use otc_compute::model::volumes::{DiskSource, DiskSpec};
 use otc_compute::model::Compute as Model;
 use otc_core::{ids, ApiError};
 use otc_store::{ListQuery, TxExt};
@@ -64,6 +65,36 @@ impl Configuration {
     }
     pub fn image(&self) -> String {
         self.instance_config["imageRef"].as_str().unwrap_or("").to_string()
+    }
+
+    /// The configuration's disks as EVS volumes of the servers it
+    /// launches: the system disk from the image, data disks empty (or
+    /// from their snapshot). An instance's disks go with it, as AS
+    /// removes an instance whole.
+    pub fn disks(&self) -> Vec<DiskSpec> {
+        let image = self.image();
+        self.instance_config["disk"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                let boot = d["disk_type"].as_str() == Some("SYS");
+                let source = match (boot, d["snapshot_id"].as_str().filter(|s| !s.is_empty())) {
+                    (true, _) => DiskSource::Image(image.clone()),
+                    (false, Some(s)) => DiskSource::Snapshot(s.to_string()),
+                    (false, None) => DiskSource::Blank,
+                };
+                DiskSpec {
+                    source,
+                    size: d["size"].as_u64().map(|s| s as u32),
+                    volume_type: d["volume_type"].as_str().map(String::from),
+                    boot,
+                    delete_on_termination: true,
+                    passthrough: false,
+                    multiattach: false,
+                }
+            })
+            .collect()
     }
 }
 
@@ -321,6 +352,7 @@ impl Scaling<'_, '_, '_> {
                 metadata: metadata.clone(),
                 user_data: ic["user_data"].as_str().map(String::from),
                 count: 1,
+                disks: config.disks(),
                 ..Default::default()
             };
             let server = self.m.create_servers(spec)?.remove(0);

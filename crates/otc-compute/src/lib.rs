@@ -48,6 +48,11 @@ pub struct ComputeConfig {
     /// `action_seconds`), so a finished job means a settled server.
     pub job_seconds: i64,
     pub quotas: ComputeQuotas,
+    /// EVS's settings (`[evs]`), copied here by the wiring: servers' disks
+    /// are EVS volumes, made in compute's transaction, and must settle
+    /// and count as EVS's own do.
+    #[serde(skip)]
+    pub volumes: otc_evs::EvsConfig,
 }
 
 impl Default for ComputeConfig {
@@ -59,6 +64,7 @@ impl Default for ComputeConfig {
             action_seconds: 0,
             job_seconds: 0,
             quotas: ComputeQuotas::default(),
+            volumes: otc_evs::EvsConfig::default(),
         }
     }
 }

@@ -9,7 +9,7 @@ use otc_as::AutoScaling;
 use otc_compute::{Compute, Images};
 use otc_core::api::{handler, Service};
 use otc_core::{ApiError, Clock};
-use otc_evs::{Evs, EvsJobs, ImageInfo};
+use otc_evs::{Evs, EvsJobs};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
 use otc_sfs::Sfs;
@@ -73,18 +73,7 @@ fn open_store(cfg: &Config) -> Result<Store, String> {
 /// EVS makes volumes from the image service's catalogue.
 fn image_lookup(compute: &otc_compute::ComputeConfig) -> otc_evs::ImageLookup {
     let cfg = compute.clone();
-    Arc::new(move |id| {
-        cfg.image(id).map(|i| ImageInfo {
-            id: i.id(),
-            name: i.name.clone(),
-            min_disk: i.min_disk,
-            min_ram: i.min_ram,
-            disk_format: i.disk_format.clone(),
-            size: i.size,
-            os_type: i.os_type.clone(),
-            os_version: i.os_version.clone(),
-        })
-    })
+    Arc::new(move |id| cfg.image(id).map(otc_compute::model::volumes::image_info))
 }
 
 /// Builds everything and starts serving on `cfg.listen` (port 0 picks one).
@@ -98,7 +87,10 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let iam = Arc::new(Iam::new(store.clone(), clock.clone(), &cfg.identity).map_err(|e| e.to_string())?);
     // Identity first: it owns the shared version-discovery roots.
     let vpc = Arc::new(Vpc::new(store.clone(), clock.clone(), cfg.network.clone()));
-    let compute = Arc::new(Compute::new(vpc.clone(), cfg.compute.clone()));
+    // Servers' disks are EVS volumes made in compute's transactions: they
+    // settle and count by EVS's settings.
+    let compute_cfg = otc_compute::ComputeConfig { volumes: cfg.evs.clone(), ..cfg.compute.clone() };
+    let compute = Arc::new(Compute::new(vpc.clone(), compute_cfg));
     let vpn = Arc::new(Vpn::new(vpc.clone(), cfg.vpn.clone()));
     let classic_vpn = Arc::new(ClassicVpn::new(vpc.clone(), cfg.vpn.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));

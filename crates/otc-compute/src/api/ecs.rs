@@ -9,11 +9,11 @@
 
 use crate::errors::{ecs, ecs_fault};
 use crate::model::jobs::{Job, JobKind};
-use crate::model::servers::{Action, NicSpec, Server, ServerSpec, Volume};
+use crate::model::servers::{Action, NicSpec, Server, ServerSpec};
+use crate::model::volumes::{DiskSource, DiskSpec, EvsVolume};
 use crate::model::{Compute as Model, Fault};
 use crate::Compute;
 use otc_core::api::{handler, Access::Project, Family, Input, Op, Reply};
-use otc_core::ids;
 use otc_core::time::{iso_micros, iso_seconds};
 use otc_core::{ApiError, ApiResult};
 use otc_vpc::model::eips::{BandwidthChoice, EipSpec, EIP_TYPES};
@@ -46,7 +46,7 @@ pub fn ops(s: &Arc<Compute>) -> Vec<Op> {
 
 /// Why an ECS transaction did not commit: a refusal, or a dry run that
 /// passed every check (rolled back on purpose).
-enum Refusal {
+pub(crate) enum Refusal {
     Api(ApiError),
     DryRun,
 }
@@ -86,14 +86,14 @@ impl From<otc_vpc::model::Fault> for Refusal {
     }
 }
 
-fn bad(detail: impl AsRef<str>) -> ApiError {
+pub(crate) fn bad(detail: impl AsRef<str>) -> ApiError {
     ecs("Ecs.0005", detail)
 }
 
 // --- request bodies ---------------------------------------------------------------
 
 /// The JSON object of a request body.
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
+pub(crate) fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     if input.body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ecs("Common.0002", ""));
     }
@@ -315,6 +315,7 @@ fn parse_metadata(o: &Map<String, Value>) -> ApiResult<BTreeMap<String, String>>
 // --- creation --------------------------------------------------------------------------
 
 struct VolReq {
+    snapshot_id: Option<String>,
     volume_type: String,
     size: u32,
     passthrough: bool,
@@ -322,11 +323,17 @@ struct VolReq {
 }
 
 impl VolReq {
-    fn volume(&self) -> Volume {
-        Volume {
-            id: ids::uuid(),
-            volume_type: self.volume_type.clone(),
-            size: self.size,
+    /// The EVS volume to make: the system disk from the image (deleted
+    /// with the server), a data disk empty or from its snapshot (kept
+    /// unless the delete says `delete_volume`).
+    fn disk(&self, source: DiskSource) -> DiskSpec {
+        let boot = matches!(source, DiskSource::Image(_));
+        DiskSpec {
+            source,
+            size: Some(self.size),
+            volume_type: Some(self.volume_type.clone()),
+            boot,
+            delete_on_termination: boot,
             passthrough: self.passthrough,
             multiattach: self.multiattach,
         }
@@ -348,8 +355,6 @@ struct CreateReq {
     vpc_id: String,
     nics: Vec<NicReq>,
     security_groups: Vec<String>,
-    root: VolReq,
-    data: Vec<VolReq>,
     publicip: Option<PublicIp>,
     eip_delete_on_termination: bool,
     enterprise_project_id: String,
@@ -433,7 +438,8 @@ impl Compute {
         if size < image.min_disk as i64 {
             return Err(bad(format!("root_volume.size must be at least the image's {} GiB.", image.min_disk)));
         }
-        let root = VolReq { volume_type: root_type, size: size as u32, passthrough: passthrough(root), multiattach: false };
+        let root =
+            VolReq { snapshot_id: None, volume_type: root_type, size: size as u32, passthrough: passthrough(root), multiattach: false };
 
         let mut data = Vec::new();
         if let Some(list) = opt_arr(o, "data_volumes")? {
@@ -455,6 +461,7 @@ impl Compute {
                     }
                 }
                 data.push(VolReq {
+                    snapshot_id: opt_str(d, "snapshot_id")?.filter(|s| !s.is_empty()),
                     volume_type,
                     size: size as u32,
                     passthrough: passthrough(d),
@@ -527,19 +534,11 @@ impl Compute {
             description,
             tags,
             count: count as u32,
+            disks: std::iter::once(root.disk(DiskSource::Image(image.id())))
+                .chain(data.iter().map(|d| d.disk(d.snapshot_id.clone().map(DiskSource::Snapshot).unwrap_or(DiskSource::Blank))))
+                .collect(),
         };
-        Ok(CreateReq {
-            spec,
-            vpc_id,
-            nics,
-            security_groups,
-            root,
-            data,
-            publicip,
-            eip_delete_on_termination,
-            enterprise_project_id,
-            dry_run,
-        })
+        Ok(CreateReq { spec, vpc_id, nics, security_groups, publicip, eip_delete_on_termination, enterprise_project_id, dry_run })
     }
 
     fn parse_eip(e: &Map<String, Value>) -> ApiResult<PublicIp> {
@@ -605,7 +604,7 @@ impl Compute {
         Reply::json(200, &v)
     }
 
-    fn ecs_txn<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> Result<R, Refusal> {
+    pub(crate) fn ecs_txn<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> Result<R, Refusal> {
         let ctx = input.ctx()?;
         self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
     }
@@ -668,8 +667,6 @@ impl Compute {
             Self::check_references(m, &req)?;
             let mut servers = m.create_servers(req.spec.clone())?;
             for s in &mut servers {
-                s.root_volume = Some(req.root.volume());
-                s.data_volumes = req.data.iter().map(VolReq::volume).collect();
                 s.enterprise_project_id = req.enterprise_project_id.clone();
                 s.eip_delete_on_termination = req.eip_delete_on_termination;
                 m.save(s)?;
@@ -710,7 +707,7 @@ impl Compute {
         let o = body(input)?;
         let ids = server_ids(&o)?;
         let delete_publicip = opt_bool(&o, "delete_publicip")?;
-        opt_bool(&o, "delete_volume")?;
+        let delete_volume = opt_bool(&o, "delete_volume")?.unwrap_or(false);
         let job = self.ecs_call(input, |m| {
             let mut found = Vec::new();
             for id in &ids {
@@ -724,6 +721,8 @@ impl Compute {
                 let ports: HashSet<String> = s.nics.iter().map(|n| n.port_id.clone()).collect();
                 let eips: Vec<String> =
                     m.net.eips()?.into_iter().filter(|e| e.port_id.as_ref().is_some_and(|p| ports.contains(p))).map(|e| e.id).collect();
+                // The data disks too when asked; the system disk always.
+                m.release_volumes(&s.id, delete_volume)?;
                 m.delete_server(&s.id)?;
                 // Released (true), or only unbound with the port (false);
                 // unsaid, the choice made at creation decides.
@@ -1023,11 +1022,7 @@ impl Compute {
             .iter()
             .map(|g| json!({"id": g, "name": env.groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();
-        let (root, data) = volumes(s);
-        let mut attached = vec![json!({"id": root.id, "delete_on_termination": "false", "bootIndex": "0", "device": device(&root, 0)})];
-        for (i, d) in data.iter().enumerate() {
-            attached.push(json!({"id": d.id, "delete_on_termination": "false", "bootIndex": "-1", "device": device(d, i + 1)}));
-        }
+        let attached = crate::api::volume_attachments::ecs_volumes_attached(&env.volumes, &s.id);
         let mut v = json!({
             "id": s.id, "name": s.name, "description": s.description, "status": view.status,
             "OS-EXT-STS:vm_state": view.vm_state, "OS-EXT-STS:task_state": view.task_state, "OS-EXT-STS:power_state": view.power_state,
@@ -1037,7 +1032,7 @@ impl Compute {
             "OS-EXT-SRV-ATTR:instance_name": format!("instance-{}", &s.id[..8]),
             "OS-EXT-SRV-ATTR:hostname": hostname(s), "OS-EXT-SRV-ATTR:reservation_id": reservation(s),
             "OS-EXT-SRV-ATTR:launch_index": s.launch_index, "OS-EXT-SRV-ATTR:kernel_id": "", "OS-EXT-SRV-ATTR:ramdisk_id": "",
-            "OS-EXT-SRV-ATTR:root_device_name": device(&root, 0), "OS-EXT-SRV-ATTR:user_data": s.user_data,
+            "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda", "OS-EXT-SRV-ATTR:user_data": s.user_data,
             "OS-EXT-AZ:availability_zone": s.availability_zone, "OS-DCF:diskConfig": "MANUAL",
             "OS-SRV-USG:launched_at": if view.status == "BUILD" { String::new() } else { iso_micros(s.created_at).trim_end_matches('Z').to_string() },
             "OS-SRV-USG:terminated_at": null,
@@ -1137,11 +1132,13 @@ struct Env {
     eips: Vec<Eip>,
     groups: Vec<SecurityGroup>,
     networks: Vec<Network>,
+    volumes: Vec<EvsVolume>,
 }
 
 impl Env {
     fn load(m: &mut Model<'_, '_>) -> Result<Env, Refusal> {
-        Ok(Env { ports: m.net.ports()?, eips: m.net.eips()?, groups: m.net.security_groups()?, networks: m.net.networks()? })
+        let volumes = m.with_disks(|d| d.volumes())?;
+        Ok(Env { ports: m.net.ports()?, eips: m.net.eips()?, groups: m.net.security_groups()?, networks: m.net.networks()?, volumes })
     }
 
     /// A server's ports in NIC order.
@@ -1153,32 +1150,6 @@ impl Env {
     fn vpc_of(&self, p: &Port) -> String {
         self.networks.iter().find(|n| n.id == p.network_id).and_then(|n| n.vpc_id.clone()).unwrap_or_else(|| p.network_id.clone())
     }
-}
-
-/// The system disk (servers made through Nova get a stable stand-in) and the data disks.
-fn volumes(s: &Server) -> (Volume, &[Volume]) {
-    let root = s.root_volume.clone().unwrap_or_else(|| Volume {
-        id: uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("otc-emulator/root-volume/{}", s.id).as_bytes()).to_string(),
-        volume_type: "SATA".into(),
-        size: 0,
-        passthrough: false,
-        multiattach: false,
-    });
-    (root, &s.data_volumes)
-}
-
-/// `/dev/vda`, `/dev/vdb`, ... (`/dev/sd*` for SCSI disks) for the n-th disk.
-fn device(v: &Volume, n: usize) -> String {
-    let mut suffix = String::new();
-    let mut i = n;
-    loop {
-        suffix.insert(0, (b'a' + (i % 26) as u8) as char);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    format!("/dev/{}{suffix}", if v.passthrough { "sd" } else { "vd" })
 }
 
 fn hostname(s: &Server) -> String {
@@ -1261,9 +1232,5 @@ mod tests {
         assert!(hostname_ok("a.b-c"));
         assert!(!hostname_ok("a..b"));
         assert!(!hostname_ok("-ab"));
-        let v = Volume { id: String::new(), volume_type: "SSD".into(), size: 10, passthrough: false, multiattach: false };
-        assert_eq!(device(&v, 0), "/dev/vda");
-        assert_eq!(device(&v, 25), "/dev/vdz");
-        assert_eq!(device(&v, 26), "/dev/vdaa");
     }
 }

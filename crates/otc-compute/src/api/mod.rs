@@ -1,6 +1,7 @@
 //! API facades: [`nova`] (Nova v2/v2.1, with [`nova_images`],
 //! [`nova_interfaces`] and [`nova_metadata`]), [`ecs`] (ECS v1), [`glance`]
-//! (the image listing) and [`cloudimages`] (IMS's own image query).
+//! (the image listing) and [`cloudimages`] (IMS's own image query); [`volume_attachments`]: a server's EVS volumes
+//! through Nova and ECS.
 
 pub mod cloudimages;
 pub mod ecs;
@@ -9,3 +10,4 @@ pub mod nova;
 pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
+pub mod volume_attachments;

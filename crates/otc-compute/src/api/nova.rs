@@ -383,7 +383,7 @@ impl Compute {
             "OS-EXT-STS:vm_state": view.vm_state, "OS-EXT-STS:task_state": view.task_state, "OS-EXT-STS:power_state": view.power_state,
             "OS-SRV-USG:launched_at": if view.status == "BUILD" { Value::Null } else { json!(iso_micros(s.created_at).trim_end_matches('Z').to_string()) },
             "OS-SRV-USG:terminated_at": null,
-            "os-extended-volumes:volumes_attached": [],
+            "os-extended-volumes:volumes_attached": crate::api::volume_attachments::nova_volumes_attached(&m.server_volumes(&s.id)?.into_iter().map(|(v, _)| v).collect::<Vec<_>>(), &s.id, mv),
         });
         if mv >= (2, 3) {
             v["OS-EXT-SRV-ATTR:hostname"] = json!(s.name.replace('_', "-"));
@@ -419,15 +419,13 @@ impl Compute {
             .ok_or_else(|| bad("Invalid input for field/attribute server. Value: None. 'flavorRef' is a required property".into()))?;
         let flavor = flavor.rsplit('/').next().unwrap_or("").to_string();
         let mut image = str_field(&o, "imageRef")?.unwrap_or_default().rsplit('/').next().unwrap_or("").to_string();
+        let (disks, boot_image) = crate::api::volume_attachments::block_devices(&o)?;
         if image.is_empty() {
             // A boot mapping from an image (OSC always sends one with --image).
-            if let Some(Value::Array(bdms)) = o.get("block_device_mapping_v2") {
-                if let Some(b) = bdms.iter().find(|b| b.get("source_type").and_then(Value::as_str) == Some("image")) {
-                    image = b.get("uuid").and_then(Value::as_str).unwrap_or_default().to_string();
-                }
-            }
+            image = boot_image.unwrap_or_default();
         }
-        if image.is_empty() {
+        // A server booted from a volume (or a snapshot) needs no image.
+        if image.is_empty() && !disks.iter().any(|d| d.boot) {
             return Err(bad("Missing imageRef attribute".into()));
         }
         let nics = match o.get("networks") {
@@ -498,6 +496,7 @@ impl Compute {
             description: str_field(&o, "description")?.unwrap_or_default(),
             tags,
             count: max as u32,
+            disks,
         };
         let (first, groups) = self.call(input, |m| {
             let created = m.create_servers(spec)?;

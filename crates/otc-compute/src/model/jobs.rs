@@ -53,6 +53,10 @@ pub enum JobKind {
     Start,
     Stop,
     Reboot,
+    /// ECS `attachvolume` / `detachvolume`: as long as the volume's
+    /// attaching or detaching.
+    AttachVolume,
+    DetachVolume,
 }
 
 impl JobKind {
@@ -63,6 +67,8 @@ impl JobKind {
             JobKind::Start => ("batchStartServer", "startSingleServer"),
             JobKind::Stop => ("batchStopServer", "stopSingleServer"),
             JobKind::Reboot => ("batchRebootServer", "rebootSingleServer"),
+            JobKind::AttachVolume => ("attachVolume", "attachSingleVolume"),
+            JobKind::DetachVolume => ("detachVolume", "detachSingleVolume"),
         }
     }
 }
@@ -89,6 +95,7 @@ impl Compute<'_, '_> {
             JobKind::Create => self.cfg.build_seconds,
             JobKind::Delete => 0,
             JobKind::Start | JobKind::Stop | JobKind::Reboot => self.cfg.action_seconds,
+            JobKind::AttachVolume | JobKind::DetachVolume => self.cfg.volumes.settle_seconds,
         };
         let total = self.cfg.job_seconds.max(work).max(0);
         let (job_type, sub_type) = kind.types();

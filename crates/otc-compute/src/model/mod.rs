@@ -5,6 +5,7 @@
 pub mod jobs;
 pub mod keypairs;
 pub mod servers;
+pub mod volumes;
 
 use crate::ComputeConfig;
 pub use otc_core::time::Timestamp;
@@ -24,6 +25,8 @@ pub enum Fault {
     Invalid(Why, String),
     Conflict(Why, String),
     Quota(String),
+    /// EVS's volume count or gigabytes quota, met creating a server's disks.
+    VolumeQuota(String),
     Storage(String),
 }
 
@@ -47,6 +50,15 @@ pub enum Why {
     Locked,
     /// The server's state does not allow the action.
     State,
+    /// A volume (or a block device mapping) that cannot be used.
+    Volume,
+    /// A volume whose status does not allow the attachment.
+    VolumeState,
+    /// A volume in another zone than the server.
+    VolumeZone,
+    VolumeType,
+    /// A volume already attached to the server.
+    VolumeAttached,
     Other,
 }
 

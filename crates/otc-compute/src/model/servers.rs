@@ -2,7 +2,8 @@
 //! project, each NIC a real port of the network model (address claimed,
 //! security groups checked, `device_owner` `compute:<az>`), moving through
 //! BUILD → ACTIVE, stop → SHUTOFF, start → ACTIVE, reboot → ACTIVE on the
-//! controllable clock; deleting a server releases the ports it created.
+//! controllable clock; deleting a server releases the ports it created
+//! and its EVS volumes (see `volumes.rs`).
 
 use super::*;
 use chrono::Duration;
@@ -37,6 +38,9 @@ pub struct ServerSpec {
     pub description: String,
     pub tags: Vec<String>,
     pub count: u32,
+    /// The disks (a block device mapping, ECS's root and data volumes);
+    /// without a system disk among them, one is made from the image.
+    pub disks: Vec<super::volumes::DiskSpec>,
 }
 
 /// A NIC of a server: the port, and whether the server made it (and so
@@ -79,31 +83,12 @@ pub struct Server {
     pub reservation_id: String,
     #[serde(default)]
     pub launch_index: u32,
-    /// The disks ECS v1 creates with a server (there is no EVS model: they
-    /// live and die with it).
-    #[serde(default)]
-    pub root_volume: Option<Volume>,
-    #[serde(default)]
-    pub data_volumes: Vec<Volume>,
     #[serde(default)]
     pub enterprise_project_id: String,
     /// Whether the EIP bound at creation (ECS v1 `publicip`) is released
     /// with the server when a delete does not say.
     #[serde(default)]
     pub eip_delete_on_termination: bool,
-}
-
-/// A disk of a server.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Volume {
-    pub id: String,
-    /// `SATA`, `SAS`, `SSD`, `GPSSD`, `GPSSD2`, `ESSD`.
-    pub volume_type: String,
-    /// GiB.
-    pub size: u32,
-    /// SCSI (`hw:passthrough`) rather than VBD.
-    pub passthrough: bool,
-    pub multiattach: bool,
 }
 
 /// What Nova shows for a stage: status, vm_state, task_state, power_state.
@@ -229,8 +214,7 @@ impl Compute<'_, '_> {
     pub fn create_servers(&mut self, spec: ServerSpec) -> ModelResult<Vec<Server>> {
         let flavor =
             self.cfg.flavor(&spec.flavor_id).cloned().ok_or_else(|| Fault::Invalid(Why::Flavor, "Invalid flavorRef provided.".into()))?;
-        let image =
-            self.cfg.image(&spec.image_id).cloned().ok_or_else(|| Fault::Invalid(Why::Image, "Can not find requested image".into()))?;
+        let image = self.boot_image(&spec.image_id, &spec.disks)?;
         if flavor.ram < image.min_ram {
             return Err(Fault::Invalid(Why::Flavor, "Flavor's memory is too small for requested image.".into()));
         }
@@ -258,6 +242,7 @@ impl Compute<'_, '_> {
         };
         let count = spec.count.max(1);
         self.check_quota(&flavor, count)?;
+        self.check_disks(&az, count, &spec.disks)?;
         let mut out = Vec::new();
         let mut reservation_id = String::new();
         for i in 0..count {
@@ -294,12 +279,11 @@ impl Compute<'_, '_> {
                 hostname: name.replace('_', "-"),
                 reservation_id: reservation_id.clone(),
                 launch_index: i,
-                root_volume: None,
-                data_volumes: Vec::new(),
                 enterprise_project_id: String::new(),
                 eip_delete_on_termination: false,
             };
             self.net.insert(SERVER, &id, None, &s)?;
+            self.make_disks(&id, &az, &image, &spec.disks)?;
             out.push(s);
         }
         Ok(out)
@@ -447,6 +431,7 @@ impl Compute<'_, '_> {
         if s.locked {
             return Err(Fault::Conflict(Why::Locked, format!("Instance {id} is locked")));
         }
+        self.release_volumes(id, false)?;
         for nic in &s.nics {
             let Some(port) = self.net.find::<otc_vpc::model::Port>(otc_vpc::model::PORT, &nic.port_id)? else {
                 continue;

@@ -140,8 +140,14 @@ async fn create_runs_as_a_job_and_the_servers_are_everywhere() {
     let vols = v["os-extended-volumes:volumes_attached"].as_array().unwrap();
     assert_eq!(vols.len(), 3);
     assert_eq!((vols[0]["bootIndex"].as_str(), vols[0]["device"].as_str()), (Some("0"), Some("/dev/vda")));
-    assert_eq!(vols[2]["device"], "/dev/sdc");
-    assert_eq!(vols[0]["delete_on_termination"], "false");
+    // KVM names every disk /dev/vdX, SCSI (hw:passthrough) ones too (the
+    // attach page: "If you set a device name starting with /dev/sd, the
+    // system uses /dev/vd").
+    assert_eq!(vols[2]["device"], "/dev/vdc");
+    // The system disk goes with the server; data disks stay unless the
+    // delete says delete_volume.
+    assert_eq!(vols[0]["delete_on_termination"], "true");
+    assert_eq!(vols[1]["delete_on_termination"], "false");
     let addrs = v["addresses"][vpc.as_str()].as_array().unwrap();
     assert_eq!(addrs.len(), 2, "{addrs:?}");
     let fixed = addrs.iter().find(|a| a["OS-EXT-IPS:type"] == "fixed").unwrap();

@@ -421,7 +421,7 @@ async fn types_zones_and_extensions() {
     let api = Api::new(&emu, "eu-nl").await;
     let o = api.get(&format!("{V2}/types")).await;
     let names: Vec<&str> = o.body["volume_types"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["SATA", "SAS", "GPSSD", "SSD", "ESSD"]);
+    assert_eq!(names, ["SATA", "SAS", "GPSSD", "SSD", "ESSD", "GPSSD2", "co-p1", "uh-l1"]);
     let ssd = o.body["volume_types"][3].clone();
     assert_eq!(ssd["extra_specs"]["RESKEY:availability_zones"], "eu-nl-01,eu-nl-02,eu-nl-03");
     let o = api.get(&format!("{V3}/types/{}", ssd["id"].as_str().unwrap())).await;

@@ -17,8 +17,9 @@ pub struct AttachSpec<'s> {
     pub server_id: &'s str,
     /// The server's zone: a volume attaches only in its own.
     pub zone: &'s str,
-    /// The device asked for; OTC does not honour it (the next free
-    /// `/dev/vdX` is given), so it is ignored.
+    /// Whether deleting the server deletes the volume. (No device is
+    /// asked for: OTC does not honour one, the next free `/dev/vdX` is
+    /// given.)
     pub delete_on_termination: bool,
     /// `Some(0)` for the system disk (`/dev/vda`).
     pub boot_index: Option<u32>,
@@ -108,24 +109,28 @@ impl Disks<'_> {
         spec: &AttachSpec<'_>,
     ) -> ModelResult<(Volume, Attachment)> {
         let size = size.unwrap_or(image.min_disk.max(1));
-        let vs = VolumeSpec {
-            size: Some(size),
-            volume_type,
-            availability_zone: Some(spec.zone.to_string()),
-            source: Source::Image(image),
-            ..VolumeSpec::default()
-        };
+        let vs = VolumeSpec { size: Some(size), volume_type, source: Source::Image(image), ..VolumeSpec::default() };
+        self.create_attached(vs, &AttachSpec { boot_index: Some(0), ..spec.clone() })
+    }
+
+    /// Creates a volume for a server being made (its system disk, or a
+    /// data disk of the request) and attaches it at once: a disk made for
+    /// a server is never `available` to anyone else. It shows `attaching`
+    /// until created, then `in-use`. The zone is the server's.
+    pub fn create_attached(&mut self, mut vs: VolumeSpec, spec: &AttachSpec<'_>) -> ModelResult<(Volume, Attachment)> {
+        vs.availability_zone = Some(spec.zone.to_string());
+        vs.count = 1;
         let mut v = self.create_volumes(vs)?.remove(0);
+        let device = self.next_device(spec.server_id, spec.boot_index == Some(0))?;
         let a = Attachment {
             attachment_id: ids::uuid(),
             server_id: spec.server_id.to_string(),
-            device: "/dev/vda".into(),
+            device,
             attached_at: self.now,
             delete_on_termination: spec.delete_on_termination,
-            boot_index: Some(0),
+            boot_index: spec.boot_index,
         };
         v.attachments.push(a.clone());
-        // Made for the server: it is in use once downloaded.
         v.enter("attaching", None, self.now);
         self.save(&v)?;
         Ok((v, a))
@@ -134,10 +139,16 @@ impl Disks<'_> {
     /// A deleted server's volumes: each is detached, and deleted when its
     /// attachment said `delete_on_termination`. Returns the deleted ids.
     pub fn release_server(&mut self, server_id: &str) -> ModelResult<Vec<String>> {
+        self.release_server_volumes(server_id, false)
+    }
+
+    /// [`Disks::release_server`]; `delete_all` deletes every volume only
+    /// this server held, whatever its flag (ECS v1 `delete_volume`).
+    pub fn release_server_volumes(&mut self, server_id: &str, delete_all: bool) -> ModelResult<Vec<String>> {
         let mut deleted = Vec::new();
         for (v, a) in self.server_volumes(server_id)? {
             let mut v = self.detach(&v.id, server_id)?;
-            if a.delete_on_termination && v.attachments.is_empty() {
+            if (delete_all || a.delete_on_termination) && v.attachments.is_empty() {
                 if self.cfg.settle_seconds <= 0 {
                     self.remove(VOLUME, &v.id)?;
                 } else {

@@ -2,13 +2,20 @@
 //! zone of every region, with stable ids.
 
 /// (name, description) in the reference's order of performance.
-/// Ordered by performance: a retype may only go up this list.
-const TYPES: [(&str, &str); 5] = [
+/// Ordered by performance (the three ECS types last): a retype may only
+/// go up this list.
+/// GPSSD2, co-p1 and uh-l1 are not in the EVS pages but in ECS's and
+/// AS's (a server's root and data volumes, an AS configuration's disks):
+/// those disks are EVS volumes, so EVS knows their types.
+const TYPES: [(&str, &str); 8] = [
     ("SATA", "Common I/O (end of sale)"),
     ("SAS", "High I/O"),
     ("GPSSD", "General purpose SSD"),
     ("SSD", "Ultra-high I/O"),
     ("ESSD", "Extreme SSD"),
+    ("GPSSD2", "General purpose SSD V2"),
+    ("co-p1", "High I/O (performance-optimized I)"),
+    ("uh-l1", "Ultra-high I/O (latency-optimized)"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +56,7 @@ mod tests {
         assert_eq!(find(&ssd.id), Some(ssd.clone()));
         assert_eq!(ssd.id, type_id("SSD"), "ids are stable");
         assert!(find("ssd").is_none(), "names are case-sensitive");
-        assert_eq!(all().len(), 5);
+        assert_eq!(all().len(), 8);
         assert!(find(DEFAULT_TYPE).is_some());
         assert!(rank("SAS") < rank("SSD") && rank("SSD") < rank("ESSD"));
     }
