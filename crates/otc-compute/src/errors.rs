@@ -34,6 +34,7 @@ const ECS_CODES: &[(&str, u16, &str)] = &[
     ("Ecs.0012", 400, "The subnet does not contain enough IP addresses. Release some IP addresses or select a different subnet."),
     ("Ecs.0013", 400, "The current EIP quota limit has been reached. Apply to increase the quota."),
     ("Ecs.0014", 400, "Incorrect VPC, subnet, or security group parameter values."),
+    ("Ecs.0022", 400, "Insufficient ECS group quota. Contact customer service to increase quota."),
     ("Ecs.0029", 400, "The flavor does not exist."),
     ("Ecs.0031", 400, "The image does not exist."),
     ("Ecs.0038", 400, "The subnet does not exist."),
@@ -57,6 +58,7 @@ const ECS_CODES: &[(&str, u16, &str)] = &[
     ("Ecs.0913", 400, "The number of ECSs to be created exceeds the maximum allowed limit"),
     ("Ecs.0914", 400, "The length of the ECS name exceeds the maximum allowed limit."),
     ("Ecs.0915", 400, "The ECS name contains invalid characters."),
+    ("Ecs.0313", 400, "ECS group query failed."),
     ("Common.0002", 400, "The request body cannot be left blank."),
     ("Common.0011", 400, "Failed to query system tasks."),
     ("Common.0001", 500, "A system exception occurred. Try again later or contact customer service."),
@@ -84,6 +86,7 @@ pub fn ecs_fault(f: Fault) -> ApiError {
         Fault::Conflict(Why::Locked, m) => ecs("Ecs.0605", m),
         Fault::Conflict(Why::State, m) => ecs("Ecs.0100", m),
         Fault::Conflict(_, m) => ecs("Ecs.0005", m),
+        Fault::Quota(m) if m == crate::model::server_groups::TOO_MANY_MEMBERS => ecs("Ecs.0022", m),
         Fault::Quota(m) => ecs("Ecs.0001", m),
         Fault::Storage(m) => ecs("Common.0001", m),
     }

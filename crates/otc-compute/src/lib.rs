@@ -25,11 +25,15 @@ pub struct ComputeQuotas {
     /// MiB.
     pub ram: u64,
     pub key_pairs: usize,
+    /// Server groups per project and servers per group (the reference's
+    /// defaults: 10 and 10).
+    pub server_groups: u64,
+    pub server_group_members: u64,
 }
 
 impl Default for ComputeQuotas {
     fn default() -> Self {
-        ComputeQuotas { instances: 100, cores: 200, ram: 512 * 1024, key_pairs: 100 }
+        ComputeQuotas { instances: 100, cores: 200, ram: 512 * 1024, key_pairs: 100, server_groups: 10, server_group_members: 10 }
     }
 }
 
@@ -48,6 +52,9 @@ pub struct ComputeConfig {
     /// `action_seconds`), so a finished job means a settled server.
     pub job_seconds: i64,
     pub quotas: ComputeQuotas,
+    /// Hosts of each availability zone an anti-affinity group spreads its
+    /// members over (see [`model::server_groups`]).
+    pub hosts_per_zone: u32,
 }
 
 impl Default for ComputeConfig {
@@ -59,6 +66,7 @@ impl Default for ComputeConfig {
             action_seconds: 0,
             job_seconds: 0,
             quotas: ComputeQuotas::default(),
+            hosts_per_zone: 5,
         }
     }
 }

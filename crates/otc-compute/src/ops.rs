@@ -145,6 +145,7 @@ impl Service for Compute {
             ops.push(Op::new(method, v21, Project, Family::Nova, bind(s, f, false)));
         }
         ops.extend(crate::api::ecs::ops(s));
+        ops.extend(crate::api::server_groups::ops(s));
         ops
     }
 

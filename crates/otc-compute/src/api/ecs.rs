@@ -487,7 +487,10 @@ impl Compute {
             }
         }
         opt_bool(o, "batch_create_in_multi_az")?;
-        opt_obj(o, "os:scheduler_hints")?;
+        let group = match opt_obj(o, "os:scheduler_hints")? {
+            Some(h) => crate::api::server_groups::hint_group(h).map_err(|e| bad(e.message))?,
+            None => None,
+        };
         let metadata = parse_metadata(o)?;
         let tags = parse_tags(o)?;
         let description = opt_str(o, "description")?.unwrap_or_default();
@@ -527,6 +530,7 @@ impl Compute {
             description,
             tags,
             count: count as u32,
+            group,
         };
         Ok(CreateReq {
             spec,
@@ -590,13 +594,15 @@ impl Compute {
             let net_quotas = m.net.cfg.quotas.clone();
             let groups = m.net.security_groups()?.len();
             let eips = m.net.eips()?.len();
+            let server_groups = m.server_groups()?.len();
             Ok(json!({"absolute": {
                 "maxTotalInstances": q.instances, "totalInstancesUsed": servers.len(),
                 "maxTotalCores": q.cores, "totalCoresUsed": cores,
                 "maxTotalRAMSize": q.ram, "totalRAMUsed": ram,
-                "maxTotalKeypairs": q.key_pairs, "maxServerMeta": 10, "maxImageMeta": 128,
+                "maxTotalKeypairs": q.key_pairs, "maxServerMeta": crate::model::servers::METADATA_ITEMS, "maxImageMeta": 128,
                 "maxPersonality": 5, "maxPersonalitySize": 10240,
-                "maxServerGroups": 10, "maxServerGroupMembers": 16, "totalServerGroupsUsed": 0,
+                "maxServerGroups": q.server_groups, "maxServerGroupMembers": q.server_group_members,
+                "totalServerGroupsUsed": server_groups,
                 "maxSecurityGroups": net_quotas.security_group, "totalSecurityGroupsUsed": groups,
                 "maxSecurityGroupRules": net_quotas.security_group_rule,
                 "maxTotalFloatingIps": net_quotas.public_ip, "totalFloatingIpsUsed": eips,

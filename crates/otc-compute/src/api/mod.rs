@@ -9,3 +9,4 @@ pub mod nova;
 pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
+pub mod server_groups;

@@ -4,6 +4,7 @@
 
 pub mod jobs;
 pub mod keypairs;
+pub mod server_groups;
 pub mod servers;
 
 use crate::ComputeConfig;
@@ -47,6 +48,8 @@ pub enum Why {
     Locked,
     /// The server's state does not allow the action.
     State,
+    /// No host left for the server under its group's policy.
+    Placement,
     Other,
 }
 

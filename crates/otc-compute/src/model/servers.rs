@@ -37,6 +37,8 @@ pub struct ServerSpec {
     pub description: String,
     pub tags: Vec<String>,
     pub count: u32,
+    /// The server group to place the servers in (scheduler hint `group`).
+    pub group: Option<String>,
 }
 
 /// A NIC of a server: the port, and whether the server made it (and so
@@ -258,6 +260,10 @@ impl Compute<'_, '_> {
         };
         let count = spec.count.max(1);
         self.check_quota(&flavor, count)?;
+        if let Some(g) = &spec.group {
+            // A hint naming no group of the project is bad input, not a 404.
+            self.server_group(g).map_err(|_| Fault::Invalid(Why::Other, format!("Invalid server group {g}: not found.")))?;
+        }
         let mut out = Vec::new();
         let mut reservation_id = String::new();
         for i in 0..count {
@@ -300,6 +306,9 @@ impl Compute<'_, '_> {
                 eip_delete_on_termination: false,
             };
             self.net.insert(SERVER, &id, None, &s)?;
+            if let Some(g) = &spec.group {
+                self.join_server_group(g, &id, &az)?;
+            }
             out.push(s);
         }
         Ok(out)
@@ -458,6 +467,7 @@ impl Compute<'_, '_> {
                 self.net.update_port(&port.id, ch)?;
             }
         }
+        self.forget_group_member(id)?;
         self.net.remove(SERVER, id)?;
         Ok(())
     }
