@@ -9,4 +9,6 @@ pub mod nova;
 pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
+pub mod nova_tags;
+pub mod quotas;
 pub mod server_groups;

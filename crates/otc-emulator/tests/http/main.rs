@@ -7,6 +7,7 @@ mod common;
 mod compute_ecs;
 mod compute_groups;
 mod compute_nova;
+mod compute_tags_quotas;
 mod evs_native;
 mod evs_volumes;
 mod http_layer;
