@@ -25,11 +25,15 @@ pub struct ComputeQuotas {
     /// MiB.
     pub ram: u64,
     pub key_pairs: usize,
+    /// Server groups per project and servers per group (the reference's
+    /// defaults: 10 and 10).
+    pub server_groups: u64,
+    pub server_group_members: u64,
 }
 
 impl Default for ComputeQuotas {
     fn default() -> Self {
-        ComputeQuotas { instances: 100, cores: 200, ram: 512 * 1024, key_pairs: 100 }
+        ComputeQuotas { instances: 100, cores: 200, ram: 512 * 1024, key_pairs: 100, server_groups: 10, server_group_members: 10 }
     }
 }
 
@@ -53,6 +57,9 @@ pub struct ComputeConfig {
     /// and count as EVS's own do.
     #[serde(skip)]
     pub volumes: otc_evs::EvsConfig,
+    /// Hosts of each availability zone an anti-affinity group spreads its
+    /// members over (see [`model::server_groups`]).
+    pub hosts_per_zone: u32,
 }
 
 impl Default for ComputeConfig {
@@ -65,6 +72,7 @@ impl Default for ComputeConfig {
             job_seconds: 0,
             quotas: ComputeQuotas::default(),
             volumes: otc_evs::EvsConfig::default(),
+            hosts_per_zone: 5,
         }
     }
 }

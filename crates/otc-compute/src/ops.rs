@@ -146,6 +146,9 @@ impl Service for Compute {
         }
         ops.extend(crate::api::ecs::ops(s));
         ops.extend(crate::api::volume_attachments::ops(s));
+        ops.extend(crate::api::server_groups::ops(s));
+        ops.extend(crate::api::quotas::ops(s));
+        ops.extend(crate::api::nova_tags::ops(s));
         ops
     }
 

@@ -494,7 +494,10 @@ impl Compute {
             }
         }
         opt_bool(o, "batch_create_in_multi_az")?;
-        opt_obj(o, "os:scheduler_hints")?;
+        let group = match opt_obj(o, "os:scheduler_hints")? {
+            Some(h) => crate::api::server_groups::hint_group(h).map_err(|e| bad(e.message))?,
+            None => None,
+        };
         let metadata = parse_metadata(o)?;
         let tags = parse_tags(o)?;
         let description = opt_str(o, "description")?.unwrap_or_default();
@@ -537,6 +540,7 @@ impl Compute {
             disks: std::iter::once(root.disk(DiskSource::Image(image.id())))
                 .chain(data.iter().map(|d| d.disk(d.snapshot_id.clone().map(DiskSource::Snapshot).unwrap_or(DiskSource::Blank))))
                 .collect(),
+            group,
         };
         Ok(CreateReq { spec, vpc_id, nics, security_groups, publicip, eip_delete_on_termination, enterprise_project_id, dry_run })
     }
@@ -589,13 +593,15 @@ impl Compute {
             let net_quotas = m.net.cfg.quotas.clone();
             let groups = m.net.security_groups()?.len();
             let eips = m.net.eips()?.len();
+            let server_groups = m.server_groups()?.len();
             Ok(json!({"absolute": {
                 "maxTotalInstances": q.instances, "totalInstancesUsed": servers.len(),
                 "maxTotalCores": q.cores, "totalCoresUsed": cores,
                 "maxTotalRAMSize": q.ram, "totalRAMUsed": ram,
-                "maxTotalKeypairs": q.key_pairs, "maxServerMeta": 10, "maxImageMeta": 128,
+                "maxTotalKeypairs": q.key_pairs, "maxServerMeta": crate::model::servers::METADATA_ITEMS, "maxImageMeta": 128,
                 "maxPersonality": 5, "maxPersonalitySize": 10240,
-                "maxServerGroups": 10, "maxServerGroupMembers": 16, "totalServerGroupsUsed": 0,
+                "maxServerGroups": q.server_groups, "maxServerGroupMembers": q.server_group_members,
+                "totalServerGroupsUsed": server_groups,
                 "maxSecurityGroups": net_quotas.security_group, "totalSecurityGroupsUsed": groups,
                 "maxSecurityGroupRules": net_quotas.security_group_rule,
                 "maxTotalFloatingIps": net_quotas.public_ip, "totalFloatingIpsUsed": eips,

@@ -11,3 +11,6 @@ pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
 pub mod volume_attachments;
+pub mod nova_tags;
+pub mod quotas;
+pub mod server_groups;

@@ -497,6 +497,7 @@ impl Compute {
             tags,
             count: max as u32,
             disks,
+            group: crate::api::server_groups::group_hint(&input.json::<Value>()?)?,
         };
         let (first, groups) = self.call(input, |m| {
             let created = m.create_servers(spec)?;
@@ -712,7 +713,7 @@ impl Compute {
     pub fn limits(&self, input: &Input<'_>, v2: bool) -> ApiResult<Reply> {
         let mv = microversion(input, v2)?;
         let q = self.cfg.quotas.clone();
-        let (servers, keypairs) = self.call(input, |m| Ok((m.servers()?, m.keypairs()?.len())))?;
+        let (servers, keypairs, groups) = self.call(input, |m| Ok((m.servers()?, m.keypairs()?.len(), m.server_groups()?.len())))?;
         let (cores, ram): (u64, u64) =
             servers.iter().filter_map(|s| self.cfg.flavor(&s.flavor_id)).fold((0, 0), |(c, r), f| (c + f.vcpus as u64, r + f.ram as u64));
         json_reply(
@@ -720,8 +721,9 @@ impl Compute {
             &json!({"limits": {"rate": [], "absolute": {
                 "maxTotalInstances": q.instances, "totalInstancesUsed": servers.len(),
                 "maxTotalCores": q.cores, "totalCoresUsed": cores, "maxTotalRAMSize": q.ram, "totalRAMUsed": ram,
-                "maxTotalKeypairs": q.key_pairs, "totalKeypairsUsed": keypairs, "maxServerMeta": 10,
-                "maxServerGroups": 10, "totalServerGroupsUsed": 0, "maxServerGroupMembers": 16,
+                "maxTotalKeypairs": q.key_pairs, "totalKeypairsUsed": keypairs,
+                "maxServerMeta": crate::model::servers::METADATA_ITEMS,
+                "maxServerGroups": q.server_groups, "totalServerGroupsUsed": groups, "maxServerGroupMembers": q.server_group_members,
                 "maxPersonality": 5, "maxPersonalitySize": 10240, "maxImageMeta": 128,
             }}}),
             mv,

@@ -4,6 +4,7 @@
 
 pub mod jobs;
 pub mod keypairs;
+pub mod server_groups;
 pub mod servers;
 pub mod volumes;
 
@@ -59,6 +60,8 @@ pub enum Why {
     VolumeType,
     /// A volume already attached to the server.
     VolumeAttached,
+    /// No host left for the server under its group's policy.
+    Placement,
     Other,
 }
 

@@ -41,6 +41,8 @@ pub struct ServerSpec {
     /// The disks (a block device mapping, ECS's root and data volumes);
     /// without a system disk among them, one is made from the image.
     pub disks: Vec<super::volumes::DiskSpec>,
+    /// The server group to place the servers in (scheduler hint `group`).
+    pub group: Option<String>,
 }
 
 /// A NIC of a server: the port, and whether the server made it (and so
@@ -243,6 +245,10 @@ impl Compute<'_, '_> {
         let count = spec.count.max(1);
         self.check_quota(&flavor, count)?;
         self.check_disks(&az, count, &spec.disks)?;
+        if let Some(g) = &spec.group {
+            // A hint naming no group of the project is bad input, not a 404.
+            self.server_group(g).map_err(|_| Fault::Invalid(Why::Other, format!("Invalid server group {g}: not found.")))?;
+        }
         let mut out = Vec::new();
         let mut reservation_id = String::new();
         for i in 0..count {
@@ -284,6 +290,9 @@ impl Compute<'_, '_> {
             };
             self.net.insert(SERVER, &id, None, &s)?;
             self.make_disks(&id, &az, &image, &spec.disks)?;
+            if let Some(g) = &spec.group {
+                self.join_server_group(g, &id, &az)?;
+            }
             out.push(s);
         }
         Ok(out)
@@ -443,6 +452,7 @@ impl Compute<'_, '_> {
                 self.net.update_port(&port.id, ch)?;
             }
         }
+        self.forget_group_member(id)?;
         self.net.remove(SERVER, id)?;
         Ok(())
     }

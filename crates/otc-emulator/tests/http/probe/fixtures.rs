@@ -145,6 +145,9 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     assert_eq!(o.status, 200, "{}", o.body);
     f.add(&["job_id"], &str_at(&o.body, "/job_id"), p);
     f.add(&["server_id", "instance_id", "device_id"], &str_at(&o.body, "/serverIds/0"), p);
+    let o = api.post("/v2.1/{pid}/os-server-groups", json!({"server_group": {"name": "probe-group", "policies": ["anti-affinity"]}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["server_group_id"], &str_at(&o.body, "/server_group/id"), p);
 
     // EVS: a volume with metadata and a tag, a snapshot of it with
     // metadata, a native creation's job, a transfer (of a volume of its
