@@ -44,6 +44,13 @@ def test_sfs_lifecycle(workspace, emulator):
     segment = f"{ids['vpc']}#192.168.10.0/24#100#all_squash,root_squash"
     assert access_list(emulator, ids["share"]) == sorted([(ids["vpc"], "rw"), (segment, "ro")])
     assert [r["id"] != "" for r in out["rules"]] == [True, True]
+    found = ws.state_values("data.opentelekomcloud_sfs_file_system_v2.share")
+    assert (found["id"], found["size"], found["status"]) == (ids["share"], 1, "available")
+    assert found["export_location"] == out["share"]["export_location"]
+    assert found["export_locations"] == [out["share"]["export_location"]]
+    assert found["mount_id"] != "" and found["preferred"] is False
+    assert (found["access_to"], found["access_level"], found["state"]) == (ids["vpc"], "rw", "active")
+    assert found["metadata"] == {"team": "terraform", "share_used": "0"}
 
     # Size (an extend), name, description, tags and the VPC's access level
     # change in place: nothing is replaced.
@@ -58,6 +65,8 @@ def test_sfs_lifecycle(workspace, emulator):
     share = emulator.get(f"/sfs/v2/{{project_id}}/shares/{ids['share']}").json()["share"]
     assert (share["name"], share["description"], share["size"], share["status"]) == (
         "tf-sfs-two", "updated by the terraform test", 3, "available")
+    found = ws.state_values("data.opentelekomcloud_sfs_file_system_v2.share")
+    assert (found["name"], found["size"], found["access_level"]) == ("tf-sfs-two", 3, "ro")
     tags = emulator.get(f"/sfs/v2/{{project_id}}/sfs/{ids['share']}/tags").json()["tags"]
     assert tags == [{"key": "suite", "value": "two"}]
     # The provider denies every old rule and grants the new ones: exactly

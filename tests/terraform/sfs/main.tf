@@ -73,6 +73,14 @@ resource "opentelekomcloud_sfs_share_access_rules_v2" "rules" {
   }
 }
 
+# Found again by name, once its rules exist: the data source reads the
+# detailed list, the export locations (2.9) and the access list, and takes
+# the first of each.
+data "opentelekomcloud_sfs_file_system_v2" "share" {
+  name       = opentelekomcloud_sfs_file_system_v2.share.name
+  depends_on = [opentelekomcloud_sfs_share_access_rules_v2.rules]
+}
+
 output "ids" {
   value = {
     vpc   = opentelekomcloud_vpc_v1.vpc.id
