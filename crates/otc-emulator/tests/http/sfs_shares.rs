@@ -708,6 +708,8 @@ async fn faults_carry_the_microversion_as_answers_do() {
     assert_eq!((o.status, version(&o).as_deref()), (406, Some("2.99")));
     let o = m.at("2.x").get("/shares").await;
     assert_eq!((o.status, version(&o)), (400, None));
+    let r = emu.http.get(emu.url("/sfs/v2/")).header("X-OpenStack-Manila-API-Version", "2.50").send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["x-openstack-manila-api-version"].to_str().unwrap()), (406, "2.50"));
     // Not a Manila answer: the API gateway's own 404 carries no version.
     let o = m.get("/no-such-thing").await;
     assert_eq!((o.status, o.body["error_code"].as_str(), version(&o)), (404, Some("APIGW.0101"), None));
