@@ -309,6 +309,7 @@ async fn creation_is_checked_as_manila_does_and_refusals_store_nothing() {
     let o = m.post("/shares", json!({"share": {"share_proto": "NFS", "size": 1}})).await;
     assert_eq!(o.status, 413);
     assert_eq!(o.body["overLimit"]["retryAfter"], "0");
+    assert_eq!(o.headers["retry-after"], "0", "the header the body repeats");
     assert_eq!(o.fault().1, "Maximum number of shares allowed (2) either per project/user or share type quota is exceeded.");
 }
 
