@@ -506,7 +506,32 @@ async fn access_rules_by_vpc_with_their_own_states() {
     assert!(!listed.as_array().unwrap().iter().any(|r| r["id"] == bad || r["id"] == rule));
     assert_eq!(v28.action(&sid, json!({"os-access_list": null})).await.status, 404);
     // The same access again, once the old rule is gone and the error too.
-    assert_eq!(m.action(&sid, json!({"os-allow_access": {"access_type": "cert", "access_to": vpc}})).await.status, 200);
+    let o = m.action(&sid, json!({"os-allow_access": {"access_type": "cert", "access_to": vpc}})).await;
+    assert_eq!(o.status, 200);
+    let old = id(&o.body["access"]);
+    advance(&emu, 10);
+    // The Terraform provider denies a rule and grants the same access at
+    // once (an update of sfs_share_access_rules_v2): a rule on its way out
+    // does not block it, one being applied does.
+    assert_eq!(v28.action(&sid, json!({"deny_access": {"access_id": old}})).await.status, 202);
+    let o = v28.action(&sid, json!({"allow_access": {"access_type": "cert", "access_to": vpc, "access_level": "ro"}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let new = id(&o.body["access"]);
+    let o = v28.action(&sid, json!({"allow_access": {"access_type": "cert", "access_to": vpc}})).await;
+    assert_eq!((o.status, o.fault().1), (400, format!("Share access cert:{vpc} exists.")));
+    let listed = v28.action(&sid, json!({"access_list": null})).await.body["access_list"].clone();
+    let mine: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["access_to"] == vpc)
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(mine, [(old.as_str(), "queued_to_deny"), (new.as_str(), "queued_to_apply")]);
+    advance(&emu, 10);
+    let listed = v28.action(&sid, json!({"access_list": null})).await.body["access_list"].clone();
+    let mine: Vec<&Value> = listed.as_array().unwrap().iter().filter(|r| r["access_to"] == vpc).collect();
+    assert_eq!((mine.len(), mine[0]["id"].as_str(), mine[0]["access_level"].as_str()), (1, Some(new.as_str()), Some("ro")));
 }
 
 #[tokio::test]
