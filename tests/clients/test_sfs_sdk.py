@@ -113,7 +113,7 @@ def test_share_lifecycle(conn, vpc):
     assert sfs.delete_access_rule(rule.id, share.id) is None
 
     sfs.delete_share(share.id)
-    sfs.wait_for_delete(sfs.get_share(share.id) if _exists(sfs, share.id) else share, interval=1, wait=60)
+    sfs.wait_for_delete(share, interval=1, wait=60)
     with pytest.raises(openstack.exceptions.NotFoundException):
         sfs.get_share(share.id)
     assert share.id not in [s.id for s in sfs.shares()]
@@ -125,14 +125,6 @@ def _access_list(sfs, share_id):
     r = sfs.post(f"/shares/{share_id}/action", json={"access_list": None}, microversion="2.42")
     assert r.status_code == 200, r.text
     return r.json()["access_list"]
-
-
-def _exists(sfs, share_id):
-    try:
-        sfs.get_share(share_id)
-        return True
-    except openstack.exceptions.NotFoundException:
-        return False
 
 
 def test_refusals(conn):
