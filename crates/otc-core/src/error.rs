@@ -15,17 +15,25 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub kind: Option<String>,
+    /// Response headers the family sends on its errors too (Manila's
+    /// microversion), set by the service; rendered with the envelope.
+    pub headers: Vec<(String, String)>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError { status, code: code.into(), message: message.into(), kind: None }
+        ApiError { status, code: code.into(), message: message.into(), kind: None, headers: Vec::new() }
     }
 
     pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
         self.kind = Some(kind.into());
+        self
+    }
+
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 

@@ -26,7 +26,7 @@ pub mod render;
 pub mod routes;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, StatusCode};
 use body::RequestBody;
 use otc_core::api::{Access, Authenticator, Family, Input, Op, Query, Reply, Service, SignedRequest};
 use otc_core::{ApiError, Clock};
@@ -332,7 +332,13 @@ fn reply_response(op: &Op, reply: Reply, request_id: &str) -> Response<Body> {
 
 pub(crate) fn error_response(family: Family, e: &ApiError, request_id: &str) -> Response<Body> {
     let body = serde_json::to_vec(&render::error_body(family, e, request_id)).unwrap_or_default();
-    json_response(e.status, family, Some(body), request_id)
+    let mut resp = json_response(e.status, family, Some(body), request_id);
+    for (name, value) in &e.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            resp.headers_mut().insert(n, v);
+        }
+    }
+    resp
 }
 
 pub(crate) fn ok_json(value: serde_json::Value, request_id: &str) -> Response<Body> {

@@ -47,9 +47,10 @@ pub fn forbidden(msg: impl Into<String>) -> ApiError {
     fault(403, "forbidden", msg)
 }
 
-/// 413 `overLimit`: Manila's `QuotaError`s at creation.
+/// 413 `overLimit`: Manila's `QuotaError`s at creation, raised with
+/// `Retry-After: 0` (which the fault repeats in its body).
 pub fn over_limit(msg: impl Into<String>) -> ApiError {
-    fault(413, "overLimit", msg)
+    fault(413, "overLimit", msg).with_header("retry-after", "0")
 }
 
 /// 422: a body without its `share` object (webob's explanation).
@@ -86,6 +87,7 @@ mod tests {
         assert_eq!(invalid_share("status must be 'available'."), "Invalid share: status must be 'available'.");
         let e = over_limit("q");
         assert_eq!((e.status, e.kind.as_deref()), (413, Some("overLimit")));
+        assert_eq!(e.headers, vec![("retry-after".to_string(), "0".to_string())]);
         assert_eq!(unprocessable().status, 422);
     }
 }

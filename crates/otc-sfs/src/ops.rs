@@ -2,9 +2,15 @@
 //! `/sfs`). Documented operations not listed here (SFS Turbo, the
 //! general-purpose file system) answer 404 APIGW.0101.
 
+use crate::api::version;
 use crate::Sfs;
-use otc_core::api::{handler, Access::*, CatalogEntry, Family::Manila, Op, Service};
+use otc_core::api::{handler, Access::*, CatalogEntry, Family::Manila, Handler, Op, Service};
 use std::sync::Arc;
+
+/// A `/v2` handler whose faults carry the microversion, as its answers do.
+fn versioned(h: Handler) -> Handler {
+    Arc::new(move |input| h(input).map_err(|e| version::stamped_error(input, e)))
+}
 
 impl Service for Sfs {
     fn name(&self) -> &'static str {
@@ -13,7 +19,7 @@ impl Service for Sfs {
 
     fn ops(self: Arc<Self>) -> Vec<Op> {
         let s = &self;
-        let op = |m, p, h| Op::new(m, p, Project, Manila, h);
+        let op = |m, p, h| Op::new(m, p, Project, Manila, versioned(h));
         vec![
             Op::new("GET", "/", Public, Manila, handler(s, Sfs::versions)),
             Op::new("GET", "/{api_version}", Public, Manila, handler(s, Sfs::version)),
@@ -31,6 +37,7 @@ impl Service for Sfs {
             // gateway checks the first).
             op("GET", "/v2/{project_id}/os-quota-sets/{tenant_id}", handler(s, Sfs::legacy_quotas)),
             op("GET", "/v2/{project_id}/quota-sets/{tenant_id}", handler(s, Sfs::show_quotas)),
+            op("GET", "/v2/{project_id}/quota-sets/{tenant_id}/detail", handler(s, Sfs::show_quota_detail)),
             op("GET", "/v2/{project_id}/types", handler(s, Sfs::list_types)),
             op("GET", "/v2/{project_id}/types/{share_type_id}", handler(s, Sfs::show_type)),
             op("POST", "/v2/{project_id}/sfs/{share_id}/tags", handler(s, Sfs::add_tag)),

@@ -309,6 +309,7 @@ async fn creation_is_checked_as_manila_does_and_refusals_store_nothing() {
     let o = m.post("/shares", json!({"share": {"share_proto": "NFS", "size": 1}})).await;
     assert_eq!(o.status, 413);
     assert_eq!(o.body["overLimit"]["retryAfter"], "0");
+    assert_eq!(o.headers["retry-after"], "0", "the header the body repeats");
     assert_eq!(o.fault().1, "Maximum number of shares allowed (2) either per project/user or share type quota is exceeded.");
 }
 
@@ -505,7 +506,32 @@ async fn access_rules_by_vpc_with_their_own_states() {
     assert!(!listed.as_array().unwrap().iter().any(|r| r["id"] == bad || r["id"] == rule));
     assert_eq!(v28.action(&sid, json!({"os-access_list": null})).await.status, 404);
     // The same access again, once the old rule is gone and the error too.
-    assert_eq!(m.action(&sid, json!({"os-allow_access": {"access_type": "cert", "access_to": vpc}})).await.status, 200);
+    let o = m.action(&sid, json!({"os-allow_access": {"access_type": "cert", "access_to": vpc}})).await;
+    assert_eq!(o.status, 200);
+    let old = id(&o.body["access"]);
+    advance(&emu, 10);
+    // The Terraform provider denies a rule and grants the same access at
+    // once (an update of sfs_share_access_rules_v2): a rule on its way out
+    // does not block it, one being applied does.
+    assert_eq!(v28.action(&sid, json!({"deny_access": {"access_id": old}})).await.status, 202);
+    let o = v28.action(&sid, json!({"allow_access": {"access_type": "cert", "access_to": vpc, "access_level": "ro"}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let new = id(&o.body["access"]);
+    let o = v28.action(&sid, json!({"allow_access": {"access_type": "cert", "access_to": vpc}})).await;
+    assert_eq!((o.status, o.fault().1), (400, format!("Share access cert:{vpc} exists.")));
+    let listed = v28.action(&sid, json!({"access_list": null})).await.body["access_list"].clone();
+    let mine: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["access_to"] == vpc)
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(mine, [(old.as_str(), "queued_to_deny"), (new.as_str(), "queued_to_apply")]);
+    advance(&emu, 10);
+    let listed = v28.action(&sid, json!({"access_list": null})).await.body["access_list"].clone();
+    let mine: Vec<&Value> = listed.as_array().unwrap().iter().filter(|r| r["access_to"] == vpc).collect();
+    assert_eq!((mine.len(), mine[0]["id"].as_str(), mine[0]["access_level"].as_str()), (1, Some(new.as_str()), Some("ro")));
 }
 
 #[tokio::test]
@@ -684,4 +710,61 @@ async fn shares_stay_in_their_project() {
     assert_eq!(o.status, 400);
     assert_eq!(o.fault().1, format!("Invalid access rule: VPC {de_vpc} could not be found."));
     assert_eq!(de.show(&sid).await["name"], "private");
+}
+
+#[tokio::test]
+async fn faults_carry_the_microversion_as_answers_do() {
+    let emu = Emu::start().await;
+    let m = Manila::new(&emu, "eu-de").await;
+    let missing = "00000000-0000-0000-0000-000000000000";
+    let version = |o: &Out| o.headers.get("x-openstack-manila-api-version").map(|v| v.to_str().unwrap().to_string());
+    let o = m.get(&format!("/shares/{missing}")).await;
+    assert_eq!((o.status, o.fault().0.as_str()), (404, "itemNotFound"));
+    assert_eq!(version(&o).as_deref(), Some("2.0"), "no header is 2.0, on faults too");
+    assert_eq!(o.headers["vary"], "X-OpenStack-Manila-API-Version");
+    let o = m.at("2.42").action(missing, json!({"extend": {"new_size": 2}})).await;
+    assert_eq!((o.status, version(&o).as_deref()), (404, Some("2.42")));
+    let o = m.at("2.7").post("/shares", json!({"share": {"share_proto": "NFS", "size": 0}})).await;
+    assert_eq!((o.status, o.fault().0.as_str(), version(&o).as_deref()), (400, "badRequest", Some("2.7")));
+    let o = m.at("2.7").put(&format!("/shares/{missing}"), json!({"nothing": {}})).await;
+    assert_eq!((o.status, o.fault().0.as_str(), version(&o).as_deref()), (422, "computeFault", Some("2.7")));
+    // A version out of range is still the request's version (Manila sets
+    // it before checking the range); one that does not parse is none.
+    let o = m.at("2.99").get("/shares").await;
+    assert_eq!((o.status, version(&o).as_deref()), (406, Some("2.99")));
+    let o = m.at("2.x").get("/shares").await;
+    assert_eq!((o.status, version(&o)), (400, None));
+    let r = emu.http.get(emu.url("/sfs/v2/")).header("X-OpenStack-Manila-API-Version", "2.50").send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["x-openstack-manila-api-version"].to_str().unwrap()), (406, "2.50"));
+    // Not a Manila answer: the API gateway's own 404 carries no version.
+    let o = m.get("/no-such-thing").await;
+    assert_eq!((o.status, o.body["error_code"].as_str(), version(&o)), (404, Some("APIGW.0101"), None));
+}
+
+#[tokio::test]
+async fn quota_detail_from_2_25() {
+    let emu = Emu::start().await;
+    let m = Manila::new(&emu, "eu-de").await;
+    m.share("q", 3).await;
+    let pid = m.api.pid.clone();
+    let o = m.at("2.25").get(&format!("/quota-sets/{pid}/detail")).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!(o.headers["x-openstack-manila-api-version"], "2.25");
+    let set = &o.body["quota_set"];
+    assert_eq!(set["id"], json!(pid));
+    assert_eq!(set["gigabytes"], json!({"limit": 512000, "in_use": 3, "reserved": 0}));
+    assert_eq!(set["shares"], json!({"limit": 10, "in_use": 1, "reserved": 0}));
+    assert_eq!(set["share_networks"], json!({"limit": 10, "in_use": 0, "reserved": 0}));
+    assert!(set.get("share_groups").is_none(), "share groups count from 2.40");
+    let o = m.at("2.42").get(&format!("/quota-sets/{pid}/detail")).await;
+    assert_eq!(o.body["quota_set"]["share_groups"], json!({"limit": 50, "in_use": 0, "reserved": 0}));
+    // Before 2.25 the method does not exist: Manila's bare 404.
+    let o = m.at("2.24").get(&format!("/quota-sets/{pid}/detail")).await;
+    assert_eq!(o.status, 404);
+    assert_eq!(o.fault(), ("itemNotFound".into(), "The resource could not be found.".into()));
+    assert_eq!(m.get(&format!("/os-quota-sets/{pid}/detail")).await.status, 404);
+    let nl = Manila::new(&emu, "eu-nl").await;
+    let o = m.at("2.25").get(&format!("/quota-sets/{}/detail", nl.api.pid)).await;
+    assert_eq!(o.status, 403);
+    assert_eq!(o.fault(), ("forbidden".into(), "Access was denied to this resource.".into()));
 }

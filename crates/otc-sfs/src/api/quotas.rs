@@ -1,7 +1,9 @@
 //! `GET /v2/{project_id}/os-quota-sets/{project_id}` (to 2.6) and
 //! `/quota-sets/{project_id}` (2.7 on, Manila's rename): the project's
-//! limits, with `?usage=true` each as `{limit, in_use, reserved}`. Another
-//! project's quotas are refused (Manila's `authorize_project_context`).
+//! limits, with `?usage=true` each as `{limit, in_use, reserved}`, and
+//! `/quota-sets/{project_id}/detail` (2.25 on, Manila's `detail`) always
+//! so. Another project's quotas are refused (Manila's
+//! `authorize_project_context`).
 
 use super::version::{self, Mv};
 use crate::errors::{forbidden, no_such_resource};
@@ -11,7 +13,7 @@ use otc_core::ApiResult;
 use serde_json::{json, Map, Value};
 
 impl Sfs {
-    fn quotas(&self, input: &Input<'_>, mv: Mv) -> ApiResult<Reply> {
+    fn quotas(&self, input: &Input<'_>, mv: Mv, detail: bool) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let tenant = input.param("tenant_id");
         if ctx.project() != Some(tenant) {
@@ -19,7 +21,7 @@ impl Sfs {
         }
         let usage = self.call(input, |m| m.usage())?;
         let q = self.cfg.quotas;
-        let detailed = input.query.get("usage").is_some_and(|u| u.eq_ignore_ascii_case("true") || u == "1");
+        let detailed = detail || input.query.get("usage").is_some_and(|u| u.eq_ignore_ascii_case("true") || u == "1");
         let mut rows: Vec<(&str, i64, i64, i64)> = vec![
             ("shares", q.shares, usage.shares, 0),
             ("gigabytes", q.gigabytes, usage.gigabytes, usage.reserved_gigabytes),
@@ -47,7 +49,7 @@ impl Sfs {
         if mv.at_least(7) {
             return Err(no_such_resource());
         }
-        self.quotas(input, mv)
+        self.quotas(input, mv, false)
     }
 
     pub fn show_quotas(&self, input: &Input<'_>) -> ApiResult<Reply> {
@@ -55,6 +57,14 @@ impl Sfs {
         if !mv.at_least(7) {
             return Err(no_such_resource());
         }
-        self.quotas(input, mv)
+        self.quotas(input, mv, false)
+    }
+
+    pub fn show_quota_detail(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let mv = version::requested(input)?;
+        if !mv.at_least(25) {
+            return Err(no_such_resource());
+        }
+        self.quotas(input, mv, true)
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::errors::{bad_request, not_acceptable};
 use otc_core::api::{Input, Reply};
-use otc_core::ApiResult;
+use otc_core::{ApiError, ApiResult};
 
 /// A microversion, compared as (major, minor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,6 +65,21 @@ pub fn requested(input: &Input<'_>) -> ApiResult<Mv> {
 /// `reply` with the headers Manila adds under `/v2`.
 pub fn stamped(reply: Reply, mv: Mv) -> Reply {
     reply.header("x-openstack-manila-api-version", mv.to_string()).header("vary", HEADER)
+}
+
+/// A fault of a `/v2` operation with the same headers: Manila's `Fault`
+/// adds them whenever the request's version was set, which is before the
+/// range check (a 406 names the version refused) but not for a string that
+/// does not parse (400, no version at all).
+pub fn stamped_error(input: &Input<'_>, e: ApiError) -> ApiError {
+    let mv = match input.header(&HEADER.to_ascii_lowercase()) {
+        None => Some(MIN),
+        Some(raw) => parse(raw),
+    };
+    match mv {
+        Some(mv) => e.with_header("x-openstack-manila-api-version", mv.to_string()).with_header("vary", HEADER),
+        None => e,
+    }
 }
 
 #[cfg(test)]

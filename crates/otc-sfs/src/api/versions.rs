@@ -37,7 +37,7 @@ impl Sfs {
     pub fn version(&self, input: &Input<'_>) -> ApiResult<Reply> {
         match input.param("api_version") {
             "v2" | "v2.0" => {
-                let mv = version::requested(input)?;
+                let mv = version::requested(input).map_err(|e| version::stamped_error(input, e))?;
                 super::reply(200, &versions_doc(input.base_url), mv)
             }
             "v1" | "v1.0" => Reply::json(200, &versions_doc(input.base_url)),

@@ -135,7 +135,12 @@ impl FileSystems<'_, '_> {
         if level != "rw" && level != "ro" {
             return Err(invalid_access(format!("Invalid share access level: {level}.")).into());
         }
-        if rules.iter().any(|r| r.access_type == spec.access_type && r.access_to == spec.access_to) {
+        // A rule being denied does not count: the Terraform provider's
+        // update denies every rule and grants the same accesses at once,
+        // and its acceptance test passes against OTC (upstream Manila
+        // would still see the denied rule until it is gone).
+        let leaving = |r: &AccessRule| r.state == state::QUEUED_TO_DENY || r.state == state::DENYING;
+        if rules.iter().any(|r| !leaving(r) && r.access_type == spec.access_type && r.access_to == spec.access_to) {
             return Err(bad_request(format!("Share access {}:{} exists.", spec.access_type, spec.access_to)).into());
         }
         if rules.len() >= MAX_RULES {
