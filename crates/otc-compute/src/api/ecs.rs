@@ -86,14 +86,14 @@ impl From<otc_vpc::model::Fault> for Refusal {
     }
 }
 
-fn bad(detail: impl AsRef<str>) -> ApiError {
+pub(crate) fn bad(detail: impl AsRef<str>) -> ApiError {
     ecs("Ecs.0005", detail)
 }
 
 // --- request bodies ---------------------------------------------------------------
 
 /// The JSON object of a request body.
-fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
+pub(crate) fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     if input.body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ecs("Common.0002", ""));
     }
@@ -103,7 +103,7 @@ fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     }
 }
 
-fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
+pub(crate) fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -111,11 +111,11 @@ fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
     }
 }
 
-fn req_str(o: &Map<String, Value>, key: &str) -> ApiResult<String> {
+pub(crate) fn req_str(o: &Map<String, Value>, key: &str) -> ApiResult<String> {
     opt_str(o, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad(format!("{key} is mandatory.")))
 }
 
-fn opt_bool(o: &Map<String, Value>, key: &str) -> ApiResult<Option<bool>> {
+pub(crate) fn opt_bool(o: &Map<String, Value>, key: &str) -> ApiResult<Option<bool>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -131,7 +131,7 @@ fn opt_int(o: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {
+pub(crate) fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -139,7 +139,7 @@ fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map
     }
 }
 
-fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec<Value>>> {
+pub(crate) fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec<Value>>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
@@ -147,7 +147,7 @@ fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec
     }
 }
 
-fn obj<'a>(v: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
+pub(crate) fn obj<'a>(v: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
     v.as_object().ok_or_else(|| bad(format!("{what} must be an object.")))
 }
 

@@ -5,7 +5,11 @@
 pub mod cloudimages;
 pub mod ecs;
 pub mod glance;
+pub mod nics;
 pub mod nova;
+pub mod nova_floating_ips;
 pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
+pub mod nova_security_groups;
+pub mod server_status;

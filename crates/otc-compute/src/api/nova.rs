@@ -688,7 +688,9 @@ impl Compute {
             "unlock" => Action::Unlock,
             // Documented actions the emulator does not perform yet: the
             // gateway's honest "no such API", never a pretend success.
-            "resize" | "confirmResize" | "revertResize" | "rebuild" | "createImage" => return Err(ApiError::unknown_api()),
+            "rebuild" | "createImage" => return Err(ApiError::unknown_api()),
+            "addSecurityGroup" | "removeSecurityGroup" => return self.server_group_action(input, mv, key, arg),
+            "resize" | "confirmResize" | "revertResize" => return self.resize_action(input, mv, key, arg),
             other => return Err(bad(format!("There is no such action: {other}"))),
         };
         self.call(input, |m| m.act(&id, action).map(|_| ()))?;

@@ -4,6 +4,8 @@
 
 pub mod jobs;
 pub mod keypairs;
+pub mod nics;
+pub mod resize;
 pub mod servers;
 
 use crate::ComputeConfig;

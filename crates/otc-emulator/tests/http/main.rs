@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod compute_ecs;
 mod compute_nova;
+mod compute_server_ops;
 mod evs_native;
 mod evs_volumes;
 mod http_layer;
