@@ -463,6 +463,8 @@ impl Compute<'_, '_> {
                 self.net.update_port(&port.id, ch)?;
             }
         }
+        // A resize waiting for confirmation goes with its server.
+        self.net.tx.delete(super::resize::PENDING_RESIZE, id)?;
         self.net.remove(SERVER, id)?;
         Ok(())
     }

@@ -501,3 +501,43 @@ async fn floating_ip_allocation_takes_the_default_pool() {
     assert_eq!(o.status, 400, "an empty body is not the documented request");
     assert_eq!(api.get("/v2.0/floatingips").await.body["floatingips"].as_array().unwrap().len(), 1, "one EIP, seen by Neutron");
 }
+
+#[tokio::test]
+async fn nic_limit_lock_and_deleted_resizes() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (sid, net, _) = server(&api).await;
+    let base = format!("/v2.1/{{pid}}/servers/{sid}/os-interface");
+    for _ in 0..11 {
+        assert_eq!(api.post(&base, json!({"interfaceAttachment": {"net_id": net}})).await.status, 200);
+    }
+    let o = api.post(&base, json!({"interfaceAttachment": {"net_id": net}})).await;
+    assert_eq!((o.status, o.body["forbidden"]["code"].as_i64()), (403, Some(403)), "twelve NICs at most: {}", o.body);
+    let o = api.post(&format!("/v1/{{pid}}/cloudservers/{sid}/nics"), json!({"nics": [{"subnet_id": net}]})).await;
+    assert_eq!(o.body["error"]["code"], "Ecs.0050");
+    assert_eq!(api.get(&format!("/v1/{{pid}}/cloudservers/{sid}/os-interface")).await.body["attachableQuantity"]["free_nic"], 0);
+    // A locked server refuses security group and NIC changes.
+    let act = format!("/v2.1/{{pid}}/servers/{sid}/action");
+    assert_eq!(api.post(&act, json!({"lock": null})).await.status, 202);
+    assert_eq!(api.post(&act, json!({"addSecurityGroup": {"name": "default"}})).await.status, 409);
+    let port = api.get(&base).await.body["interfaceAttachments"][1]["port_id"].as_str().unwrap().to_string();
+    assert_eq!(api.delete(&format!("{base}/{port}")).await.status, 409);
+    assert_eq!(api.post(&act, json!({"resize": {"flavorRef": "s3.large.2"}})).await.status, 409);
+    assert_eq!(api.post(&act, json!({"unlock": null})).await.status, 202);
+    // A server deleted while its resize waits takes the pending resize along;
+    // its ports (all made by it) go too.
+    assert_eq!(api.post(&act, json!({"resize": {"flavorRef": "s3.large.2"}})).await.status, 202);
+    assert_eq!(status(&api, &sid).await, "VERIFY_RESIZE");
+    assert_eq!(api.delete(&format!("/v2.1/{{pid}}/servers/{sid}")).await.status, 204);
+    assert_eq!(api.get(&format!("/v2.0/ports?device_id={sid}")).await.body["ports"], json!([]));
+    // The floating-IP proxy is retired at 2.36, like the others.
+    let r = emu
+        .http
+        .get(emu.url(&format!("/v2.1/{}/os-floating-ips", api.pid)))
+        .header("X-Auth-Token", &api.token)
+        .header("OpenStack-API-Version", "compute 2.36")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+}
