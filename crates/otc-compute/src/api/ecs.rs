@@ -1018,8 +1018,8 @@ impl Compute {
             }
         }
         let flavor = self.cfg.flavor(&s.flavor_id);
-        let groups: Vec<Value> = s
-            .security_groups
+        let on_ports: Vec<String> = env.ports_of(s).iter().flat_map(|p| p.security_groups.iter().cloned()).collect();
+        let groups: Vec<Value> = crate::model::nics::groups_shown(s, &on_ports)
             .iter()
             .map(|g| json!({"id": g, "name": env.groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();

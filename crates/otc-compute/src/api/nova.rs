@@ -339,7 +339,10 @@ impl Compute {
         let view = s.view();
         let mut addresses = Map::new();
         let eips = m.net.eips()?;
+        // The server's groups are what its ports carry (Neutron may change them).
+        let mut on_ports: Vec<String> = Vec::new();
         for p in m.ports_of(s)? {
+            on_ports.extend(p.security_groups.iter().cloned());
             // Nova keys addresses by the network's label, its Neutron name
             // (the reference's example shows an id: the real cloud names a
             // VPC subnet's network by its id). Clients match them by name:
@@ -358,8 +361,7 @@ impl Compute {
             }
         }
         let groups = m.net.security_groups()?;
-        let sg_names: Vec<Value> = s
-            .security_groups
+        let sg_names: Vec<Value> = crate::model::nics::groups_shown(s, &on_ports)
             .iter()
             .map(|g| json!({"name": groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();

@@ -22,6 +22,23 @@ fn is_primary(s: &Server, port_id: &str) -> bool {
     s.nics.first().is_some_and(|n| n.port_id == port_id)
 }
 
+/// The security group ids a server shows: those its ports carry, in port
+/// order without repeats (a port's groups may change through Neutron), or,
+/// when its ports carry none, the ones recorded on the server.
+pub fn groups_shown(s: &Server, on_ports: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in on_ports {
+        if !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    if out.is_empty() {
+        s.security_groups.clone()
+    } else {
+        out
+    }
+}
+
 impl Compute<'_, '_> {
     /// Attaches one NIC: `nic.port_id` (a free port of the project) or a
     /// new port on `nic.network_id` with the server's security groups

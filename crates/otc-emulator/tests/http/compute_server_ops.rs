@@ -182,6 +182,15 @@ async fn server_security_groups_act_on_its_ports() {
     assert!(!port["security_groups"].as_array().unwrap().contains(&json!(gid)));
     assert_eq!(act(json!({"removeSecurityGroup": {"name": "extra"}})).await.status, 400);
     assert_eq!(api.get("/v2.1/{pid}/servers/nope/os-security-groups").await.status, 404);
+    // A port's groups changed through Neutron are the server's in every view.
+    let o = api.put(&format!("/v2.0/ports/{}", port["id"].as_str().unwrap()), json!({"port": {"security_groups": [gid]}})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let srv = api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body["server"].clone();
+    assert_eq!(srv["security_groups"], json!([{"name": "extra"}]));
+    let ecs = api.get(&format!("/v1/{{pid}}/cloudservers/{sid}")).await.body["server"].clone();
+    assert_eq!(ecs["security_groups"], json!([{"id": gid, "name": "extra"}]));
+    let list = api.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-security-groups")).await.body["security_groups"].clone();
+    assert_eq!(list.as_array().unwrap().len(), 1);
     let nl = Api::new(&emu, "eu-nl").await;
     assert_eq!(nl.get(&format!("/v2.1/{{pid}}/servers/{sid}/os-security-groups")).await.status, 404);
 }
