@@ -203,7 +203,7 @@ fn hostname_ok(h: &str) -> bool {
 /// adminPass: 8-26 characters from letters, digits and
 /// ``!@$%^-_=+[{}]:,./?~#*``, at least three of the four kinds, and neither
 /// the user name nor its reverse inside.
-fn password_ok(p: &str, user: &str) -> bool {
+pub(crate) fn password_ok(p: &str, user: &str) -> bool {
     const SPECIAL: &str = "!@$%^-_=+[{}]:,./?~#*";
     let n = p.chars().count();
     if !(8..=26).contains(&n) || p.chars().any(|c| !(c.is_ascii_alphanumeric() || SPECIAL.contains(c))) {

@@ -3,7 +3,7 @@
 //! the ECS forms that hand out a job: v1 `resize` and `migrate`, v2
 //! `changeos` and `reinstallos`.
 
-use crate::api::ecs::{bad as ecs_bad, body, opt_bool, opt_obj, opt_str};
+use crate::api::ecs::{bad as ecs_bad, body, opt_bool, opt_obj, opt_str, password_ok};
 use crate::api::nova::versioned;
 use crate::errors::{bad, ecs, ecs_fault};
 use crate::model::resize::OsChange;
@@ -100,11 +100,23 @@ impl Compute {
         if key_name.is_some() && password.is_some() {
             return Err(ecs_bad("Only one of keyname and adminpass may be given."));
         }
+        if let Some(pw) = &password {
+            let windows = image_id.as_deref().and_then(|i| self.cfg.image(i)).is_some_and(|i| i.os_type == "Windows");
+            if !password_ok(pw, if windows { "Administrator" } else { "root" }) {
+                return Err(ecs("Ecs.0011", ""));
+            }
+        }
         opt_str(r, "userid")?;
         let user_data = match opt_obj(r, "metadata")? {
             Some(md) => opt_str(md, "user_data")?,
             None => None,
         };
+        if let Some(ud) = &user_data {
+            use base64::Engine;
+            if base64::engine::general_purpose::STANDARD.decode(ud.trim()).is_err() {
+                return Err(ecs_bad("user_data must be base64 encoded."));
+            }
+        }
         let stop_first = match opt_str(r, "mode")?.as_deref() {
             None => false,
             Some("withStopServer") => true,

@@ -471,6 +471,11 @@ async fn ecs_resize_migrate_and_os_changes_are_jobs() {
     assert_eq!(api.post(&changeos, json!({"os-change": {"imageid": "nope"}})).await.body["error"]["code"], "Ecs.0031");
     assert_eq!(api.post(&changeos, json!({"os-change": {"imageid": ubuntu, "keyname": "nope"}})).await.body["error"]["code"], "Ecs.0314");
     assert_eq!(api.post(&changeos, json!({"os-change": {}})).await.body["error"]["code"], "Ecs.0005");
+    assert_eq!(api.post(&changeos, json!({"os-change": {"imageid": ubuntu, "adminpass": "weak"}})).await.body["error"]["code"], "Ecs.0011");
+    let o = api.post(&changeos, json!({"os-change": {"imageid": ubuntu, "metadata": {"user_data": "not base64!"}}})).await;
+    assert_eq!(o.body["error"]["code"], "Ecs.0005");
+    let o = api.post(&changeos, json!({"os-change": {"imageid": ubuntu, "keyname": "k2", "adminpass": "Str0ng-Pass!"}})).await;
+    assert_eq!(o.body["error"]["code"], "Ecs.0005", "a key pair or a password, not both");
     let o =
         api.post(&changeos, json!({"os-change": {"imageid": ubuntu, "keyname": "k2", "metadata": {"user_data": "IyEvYmluL3No"}}})).await;
     assert_eq!(o.status, 200, "{}", o.body);
@@ -485,7 +490,7 @@ async fn ecs_resize_migrate_and_os_changes_are_jobs() {
     // Running: changeos is refused; reinstall with withStopServer is not.
     assert_eq!(api.post(&changeos, json!({"os-change": {"imageid": ubuntu}})).await.body["error"]["code"], "Ecs.0100");
     let reinstall = format!("/v2/{{pid}}/cloudservers/{sid}/reinstallos");
-    assert_eq!(api.post(&reinstall, json!({"os-reinstall": {"adminpass": "x"}})).await.body["error"]["code"], "Ecs.0100");
+    assert_eq!(api.post(&reinstall, json!({"os-reinstall": {"adminpass": "Str0ng-Pass!"}})).await.body["error"]["code"], "Ecs.0100");
     assert_eq!(api.post(&reinstall, json!({"os-reinstall": {"mode": "later"}})).await.body["error"]["code"], "Ecs.0005");
     let o = api.post(&reinstall, json!({"os-reinstall": {"mode": "withStopServer", "userid": "u"}})).await;
     assert_eq!(o.status, 200, "{}", o.body);
