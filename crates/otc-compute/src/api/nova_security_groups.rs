@@ -43,6 +43,8 @@ pub(crate) fn net_fault(f: NetFault) -> Fault {
 pub(crate) fn rule_json(r: &SecurityGroupRule, groups: &[SecurityGroup]) -> Value {
     let (from, to) = match (&r.protocol, r.port_range_min, r.port_range_max) {
         (None, _, _) => (Value::Null, Value::Null),
+        // An ICMP type without a code is any code: Nova's -1.
+        (Some(p), Some(a), None) if p.starts_with("icmp") => (json!(a), json!(-1)),
         (Some(_), Some(a), b) => (json!(a), json!(b.unwrap_or(a))),
         (Some(p), None, _) if p == "tcp" || p == "udp" => (json!(1), json!(65535)),
         (Some(_), None, _) => (json!(-1), json!(-1)),

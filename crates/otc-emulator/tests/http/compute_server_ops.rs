@@ -90,6 +90,28 @@ async fn nova_security_groups_are_the_vpc_groups() {
         .await;
     assert_eq!((o.status, o.body["itemNotFound"]["code"].as_i64()), (404, Some(404)));
 
+    // ICMP: -1/-1 is any type and code (Neutron's open range), a type alone any code.
+    let any = api
+        .create(
+            "/v2.1/{pid}/os-security-group-rules",
+            json!({"security_group_rule": {"parent_group_id": gid, "ip_protocol": "icmp", "from_port": -1, "to_port": -1}}),
+            200,
+            "security_group_rule",
+        )
+        .await;
+    assert_eq!(
+        (any["from_port"].as_i64(), any["to_port"].as_i64(), any["ip_range"]["cidr"].as_str()),
+        (Some(-1), Some(-1), Some("0.0.0.0/0"))
+    );
+    let n = api.get(&format!("/v2.0/security-group-rules/{}", id(&any))).await.body["security_group_rule"].clone();
+    assert_eq!((n["port_range_min"].clone(), n["protocol"].as_str()), (Value::Null, Some("icmp")));
+    let echo = api
+        .create("/v2.1/{pid}/os-security-group-rules", json!({"security_group_rule": {"parent_group_id": gid, "ip_protocol": "icmp", "from_port": 8, "to_port": -1, "cidr": "10.1.0.0/16"}}), 200, "security_group_rule")
+        .await;
+    assert_eq!((echo["from_port"].as_i64(), echo["to_port"].as_i64()), (Some(8), Some(-1)));
+    for r in [&any, &echo] {
+        assert_eq!(api.delete(&format!("/v2.1/{{pid}}/os-security-group-rules/{}", id(r))).await.status, 202);
+    }
     // A rule created through VPC v1 shows in Nova's view, with a source group.
     let o = api
         .post(
