@@ -144,11 +144,16 @@ impl Service for Compute {
             }
             ops.push(Op::new(method, v21, Project, Family::Nova, bind(s, f, false)));
         }
+        for (method, v2, v21, f) in crate::api::nics::routes::nova() {
+            ops.push(Op::new(method, v2, Project, Family::Nova, bind(s, f, true)));
+            ops.push(Op::new(method, v21, Project, Family::Nova, bind(s, f, false)));
+        }
         ops.extend(crate::api::ecs::ops(s));
         ops.extend(crate::api::volume_attachments::ops(s));
         ops.extend(crate::api::server_groups::ops(s));
         ops.extend(crate::api::quotas::ops(s));
         ops.extend(crate::api::nova_tags::ops(s));
+        ops.extend(crate::api::nics::routes::ecs(s));
         ops
     }
 

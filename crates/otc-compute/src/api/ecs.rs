@@ -103,7 +103,7 @@ pub(crate) fn body(input: &Input<'_>) -> ApiResult<Map<String, Value>> {
     }
 }
 
-fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
+pub(crate) fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -111,11 +111,11 @@ fn opt_str(o: &Map<String, Value>, key: &str) -> ApiResult<Option<String>> {
     }
 }
 
-fn req_str(o: &Map<String, Value>, key: &str) -> ApiResult<String> {
+pub(crate) fn req_str(o: &Map<String, Value>, key: &str) -> ApiResult<String> {
     opt_str(o, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad(format!("{key} is mandatory.")))
 }
 
-fn opt_bool(o: &Map<String, Value>, key: &str) -> ApiResult<Option<bool>> {
+pub(crate) fn opt_bool(o: &Map<String, Value>, key: &str) -> ApiResult<Option<bool>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -131,7 +131,7 @@ fn opt_int(o: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {
+pub(crate) fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -139,7 +139,7 @@ fn opt_obj<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map
     }
 }
 
-fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec<Value>>> {
+pub(crate) fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec<Value>>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
@@ -147,7 +147,7 @@ fn opt_arr<'a>(o: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Vec
     }
 }
 
-fn obj<'a>(v: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
+pub(crate) fn obj<'a>(v: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
     v.as_object().ok_or_else(|| bad(format!("{what} must be an object.")))
 }
 
@@ -203,7 +203,7 @@ fn hostname_ok(h: &str) -> bool {
 /// adminPass: 8-26 characters from letters, digits and
 /// ``!@$%^-_=+[{}]:,./?~#*``, at least three of the four kinds, and neither
 /// the user name nor its reverse inside.
-fn password_ok(p: &str, user: &str) -> bool {
+pub(crate) fn password_ok(p: &str, user: &str) -> bool {
     const SPECIAL: &str = "!@$%^-_=+[{}]:,./?~#*";
     let n = p.chars().count();
     if !(8..=26).contains(&n) || p.chars().any(|c| !(c.is_ascii_alphanumeric() || SPECIAL.contains(c))) {
@@ -1023,8 +1023,8 @@ impl Compute {
             }
         }
         let flavor = self.cfg.flavor(&s.flavor_id);
-        let groups: Vec<Value> = s
-            .security_groups
+        let on_ports: Vec<String> = env.ports_of(s).iter().flat_map(|p| p.security_groups.iter().cloned()).collect();
+        let groups: Vec<Value> = crate::model::nics::groups_shown(s, &on_ports)
             .iter()
             .map(|g| json!({"id": g, "name": env.groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();

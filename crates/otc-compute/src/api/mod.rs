@@ -6,7 +6,9 @@
 pub mod cloudimages;
 pub mod ecs;
 pub mod glance;
+pub mod nics;
 pub mod nova;
+pub mod nova_floating_ips;
 pub mod nova_images;
 pub mod nova_interfaces;
 pub mod nova_metadata;
@@ -14,3 +16,5 @@ pub mod volume_attachments;
 pub mod nova_tags;
 pub mod quotas;
 pub mod server_groups;
+pub mod nova_security_groups;
+pub mod server_status;

@@ -339,7 +339,10 @@ impl Compute {
         let view = s.view();
         let mut addresses = Map::new();
         let eips = m.net.eips()?;
+        // The server's groups are what its ports carry (Neutron may change them).
+        let mut on_ports: Vec<String> = Vec::new();
         for p in m.ports_of(s)? {
+            on_ports.extend(p.security_groups.iter().cloned());
             // Nova keys addresses by the network's label, its Neutron name
             // (the reference's example shows an id: the real cloud names a
             // VPC subnet's network by its id). Clients match them by name:
@@ -358,8 +361,7 @@ impl Compute {
             }
         }
         let groups = m.net.security_groups()?;
-        let sg_names: Vec<Value> = s
-            .security_groups
+        let sg_names: Vec<Value> = crate::model::nics::groups_shown(s, &on_ports)
             .iter()
             .map(|g| json!({"name": groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();
@@ -688,7 +690,9 @@ impl Compute {
             "unlock" => Action::Unlock,
             // Documented actions the emulator does not perform yet: the
             // gateway's honest "no such API", never a pretend success.
-            "resize" | "confirmResize" | "revertResize" | "rebuild" | "createImage" => return Err(ApiError::unknown_api()),
+            "rebuild" | "createImage" => return Err(ApiError::unknown_api()),
+            "addSecurityGroup" | "removeSecurityGroup" => return self.server_group_action(input, mv, key, arg),
+            "resize" | "confirmResize" | "revertResize" => return self.resize_action(input, mv, key, arg),
             other => return Err(bad(format!("There is no such action: {other}"))),
         };
         self.call(input, |m| m.act(&id, action).map(|_| ()))?;

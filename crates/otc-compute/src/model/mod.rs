@@ -5,6 +5,8 @@
 pub mod jobs;
 pub mod keypairs;
 pub mod server_groups;
+pub mod nics;
+pub mod resize;
 pub mod servers;
 pub mod volumes;
 

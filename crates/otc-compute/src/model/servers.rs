@@ -104,6 +104,9 @@ pub struct View {
 impl Server {
     pub fn view(&self) -> View {
         let v = |status, vm_state, task_state, power_state| View { status, vm_state, task_state, power_state };
+        if let Some((status, vm_state, task_state, power_state)) = super::resize::stage_view(&self.stage) {
+            return v(status, vm_state, task_state, power_state);
+        }
         match self.stage.as_str() {
             "BUILD" => v("BUILD", "building", Some("spawning"), 0),
             "STOPPING" => v("ACTIVE", "active", Some("powering-off"), 1),
@@ -116,16 +119,18 @@ impl Server {
     }
 }
 
-fn transitions(cfg: &ComputeConfig) -> [Transition; 5] {
+fn transitions(cfg: &ComputeConfig) -> Vec<Transition> {
     let build = Duration::seconds(cfg.build_seconds);
     let act = Duration::seconds(cfg.action_seconds);
-    [
+    let mut all = super::resize::stage_transitions(cfg).to_vec();
+    all.extend([
         Transition { from: "BUILD", to: "ACTIVE", after: build },
         Transition { from: "STOPPING", to: "SHUTOFF", after: act },
         Transition { from: "STARTING", to: "ACTIVE", after: act },
         Transition { from: "REBOOT", to: "ACTIVE", after: act },
         Transition { from: "HARD_REBOOT", to: "ACTIVE", after: act },
-    ]
+    ]);
+    all
 }
 
 /// A server action.
@@ -298,7 +303,7 @@ impl Compute<'_, '_> {
         Ok(out)
     }
 
-    fn attach_nic(&mut self, server_id: &str, az: &str, nic: &NicSpec, groups: &[String]) -> ModelResult<Nic> {
+    pub(crate) fn attach_nic(&mut self, server_id: &str, az: &str, nic: &NicSpec, groups: &[String]) -> ModelResult<Nic> {
         let owner = format!("compute:{az}");
         if let Some(pid) = &nic.port_id {
             let port = self.net.port(pid)?;
@@ -453,6 +458,8 @@ impl Compute<'_, '_> {
             }
         }
         self.forget_group_member(id)?;
+        // A resize waiting for confirmation goes with its server.
+        self.net.tx.delete(super::resize::PENDING_RESIZE, id)?;
         self.net.remove(SERVER, id)?;
         Ok(())
     }

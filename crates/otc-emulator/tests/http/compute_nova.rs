@@ -233,7 +233,7 @@ async fn servers_live_on_ports_and_the_clock() {
     assert_eq!(st(&api.get(&format!("/v2.1/{{pid}}/servers/{sid}")).await.body), "ACTIVE");
     assert_eq!(action(json!({"reboot": {"type": "SIDEWAYS"}})).await.status, 400);
     assert_eq!(action(json!({"pause": null})).await.status, 400);
-    let o = action(json!({"resize": {"flavorRef": "s3.large.2"}})).await;
+    let o = action(json!({"rebuild": {"imageRef": image_id("Standard_Debian_12_latest")}})).await;
     assert_eq!((o.status, o.code.as_str()), (404, "APIGW.0101"), "documented but not performed: honest 404");
 
     let o = api.put(&format!("/v2.1/{{pid}}/servers/{sid}"), json!({"server": {"name": "web-renamed"}})).await;

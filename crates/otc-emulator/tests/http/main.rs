@@ -9,6 +9,7 @@ mod compute_groups;
 mod compute_nova;
 mod compute_volumes;
 mod compute_tags_quotas;
+mod compute_server_ops;
 mod evs_native;
 mod evs_volumes;
 mod http_layer;
