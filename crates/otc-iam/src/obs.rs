@@ -205,6 +205,37 @@ mod tests {
         );
     }
 
+    /// Signatures otcextensions' `AkskRequestsAuth` (0.34.8) computed for
+    /// these requests, with AK `AKTEST` and SK `secret-key`.
+    #[test]
+    fn signatures_of_otcextensions() {
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+        let cases: [Case<'_>; 2] = [
+            ("PUT", Some("sfsacl"), &[("content-type", "application/json")], "kUlE3UyJyU/XV75NNLP5wYaC0YM="),
+            ("PUT", None, &[("x-obs-bucket-type", "SFS"), ("x-obs-az-redundancy", "3az")], "ghNthMFGTCyK4Hypqv1P27rcxYY="),
+        ];
+        for (method, query, extra, expected) in cases {
+            let headers = |n: &str| match n {
+                "x-obs-date" => Some("Wed, 02 Dec 2026 17:00:00 GMT"),
+                _ => extra.iter().find(|(k, _)| *k == n).map(|(_, v)| *v),
+            };
+            let req = SignedRequest {
+                authorization: "OBS AKTEST:x",
+                method,
+                path: "/",
+                unprefixed: None,
+                query,
+                header: &headers,
+                body: b"{}",
+                url_project: None,
+                host_bucket: Some("fs1"),
+                host_region: Some("eu-de"),
+            };
+            let resource = &resources(&req)[0];
+            assert_eq!(sign("secret-key", &string_to_sign(&req, resource)), expected, "{method} {query:?}");
+        }
+    }
+
     #[test]
     fn string_to_sign_follows_the_reference() {
         let headers = |n: &str| match n {

@@ -155,8 +155,9 @@ impl Sfs3 {
     fn matching(&self, input: &Input<'_>, q: &TagQuery) -> ApiResult<Vec<FileSystem>> {
         let mut fss = self.call(input, |gp| gp.list())?;
         fss.retain(|f| q.matches(f));
+        // Creation order reversed: newest first, ties (one clock tick) too.
         fss.reverse();
-        fss.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        fss.sort_by_key(|f| std::cmp::Reverse(f.created_at));
         Ok(fss)
     }
 
