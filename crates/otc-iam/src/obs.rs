@@ -47,11 +47,11 @@ impl Iam {
         let Some(date) = date else {
             return Err(denied("Request is missing a valid Date or x-obs-date header."));
         };
-        let Ok(signed_at) = DateTime::parse_from_rfc2822(date.trim()) else {
+        let Some(signed_at) = http_date(date) else {
             return Err(denied(format!("The date {date:?} is not an RFC 1123 date.")));
         };
         let now = self.clock.now();
-        if (now - signed_at.with_timezone(&Utc)).abs() > Duration::minutes(MAX_SKEW_MINUTES) {
+        if (now - signed_at).abs() > Duration::minutes(MAX_SKEW_MINUTES) {
             return Err(refuse("RequestTimeTooSkewed", "The difference between the request time and the server's time is too large."));
         }
         let key = self.key_for(ak, header("x-obs-security-token"), now).map_err(|KeyRefusal { unknown, detail }| {
@@ -98,6 +98,17 @@ impl Iam {
             }
         }
     }
+}
+
+/// An RFC 1123 date. The weekday is not checked: the reference's own
+/// example signs "Sat, 12 Oct 2015", a Monday.
+fn http_date(date: &str) -> Option<DateTime<Utc>> {
+    let date = date.trim();
+    let rest = date.split_once(',').map_or(date, |(_, r)| r.trim());
+    chrono::NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M:%S GMT")
+        .map(|d| d.and_utc())
+        .ok()
+        .or_else(|| DateTime::parse_from_rfc2822(date).ok().map(|d| d.with_timezone(&Utc)))
 }
 
 /// The canonicalised resources a client may have signed: every query
@@ -234,6 +245,15 @@ mod tests {
             let resource = &resources(&req)[0];
             assert_eq!(sign("secret-key", &string_to_sign(&req, resource)), expected, "{method} {query:?}");
         }
+    }
+
+    #[test]
+    fn dates_as_the_reference_writes_them() {
+        for d in ["Wed, 07 Jun 2023 02:38:09 GMT", "WED, 01 Jul 2015 02:31:25 GMT", "Sat, 12 Oct 2015 08:12:38 GMT"] {
+            assert!(http_date(d).is_some(), "{d}");
+        }
+        assert_eq!(http_date("Tue, 01 Dec 2026 10:00:00 +0100").unwrap().to_rfc3339(), "2026-12-01T09:00:00+00:00");
+        assert!(http_date("2026-12-01T10:00:00Z").is_none());
     }
 
     #[test]
