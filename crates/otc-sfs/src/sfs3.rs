@@ -67,6 +67,12 @@ impl Service for Sfs3 {
             obs("DELETE", handler(s, Sfs3::delete_root)).serving(DELETE),
             // Undocumented, but otcextensions' get_filesystem uses it.
             obs("HEAD", handler(s, Sfs3::head_root)),
+            // Path style (`PUT /<name>` on the service's host), which the
+            // reference refuses, and objects, which SFS 3.0 has none of.
+            Op::new("GET", "/{fs_name}", Public, Family::Obs, handler(s, Sfs3::path_style)),
+            Op::new("PUT", "/{fs_name}", Public, Family::Obs, handler(s, Sfs3::path_style)),
+            Op::new("DELETE", "/{fs_name}", Public, Family::Obs, handler(s, Sfs3::path_style)),
+            Op::new("HEAD", "/{fs_name}", Public, Family::Obs, handler(s, Sfs3::path_style)),
             tms("GET", "/v3/sfs/tms/{project_id}/file-systems/tags", handler(s, Sfs3::project_tags)),
             tms("GET", "/v3/sfs/tms/{project_id}/file-systems/{resource_id}/tags", handler(s, Sfs3::resource_tags)),
             tms("POST", "/v3/sfs/tms/{project_id}/file-systems/{resource_id}/tags/create", handler(s, Sfs3::create_tags)),

@@ -58,6 +58,8 @@ struct Req<'a> {
     bucket: Option<&'a str>,
     region: &'a str,
     query: &'a str,
+    /// The request path (`/` but for path style and objects).
+    path: &'a str,
     headers: Vec<(&'a str, String)>,
     body: Vec<u8>,
     skew: i64,
@@ -68,7 +70,18 @@ struct Req<'a> {
 
 impl<'a> Req<'a> {
     fn new(method: Method, bucket: Option<&'a str>) -> Self {
-        Req { method, bucket, region: "eu-de", query: "", headers: Vec::new(), body: Vec::new(), skew: 0, sign: true, wrong_sk: false }
+        Req {
+            method,
+            bucket,
+            region: "eu-de",
+            query: "",
+            path: "/",
+            headers: Vec::new(),
+            body: Vec::new(),
+            skew: 0,
+            sign: true,
+            wrong_sk: false,
+        }
     }
 
     fn create(bucket: &'a str) -> Self {
@@ -118,7 +131,7 @@ impl<'a> Req<'a> {
         if let Some(t) = &key.token {
             headers.push(("x-obs-security-token", t.clone()));
         }
-        let target = if self.query.is_empty() { "/".to_string() } else { format!("/?{}", self.query) };
+        let target = if self.query.is_empty() { self.path.to_string() } else { format!("{}?{}", self.path, self.query) };
         let mut req = emu.http.request(self.method.clone(), emu.url(&target)).header("host", host);
         if self.sign {
             let find = |n: &str| headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone()).unwrap_or_default();
@@ -264,8 +277,15 @@ async fn create_refusals_change_nothing() {
     cases.push((base, 403, "VirtualHostDomainRequired"));
     cases.push((Req::new(Method::DELETE, None), 403, "VirtualHostDomainRequired"));
     cases.push((Req::new(Method::GET, None).query("sfsacl"), 403, "VirtualHostDomainRequired"));
-    // Listing a file system's objects is OBS, not SFS 3.0.
+    let mut path_style = Req::create("fs-x");
+    path_style.bucket = None;
+    path_style.path = "/fs-x";
+    cases.push((path_style, 403, "VirtualHostDomainRequired"));
+    // Objects (and listing them) are OBS, not SFS 3.0.
     cases.push((Req::new(Method::GET, Some("fs-x")), 405, "MethodNotAllowed"));
+    let mut object = Req::new(Method::PUT, Some("fs-x"));
+    object.path = "/object";
+    cases.push((object, 405, "MethodNotAllowed"));
     let mut untyped_list = Req::list();
     untyped_list.headers.clear();
     cases.push((untyped_list, 400, "MissingRequiredHeader"));
@@ -275,6 +295,11 @@ async fn create_refusals_change_nothing() {
         assert_eq!((a.status, a.code.as_str()), (status, code), "{label}: {}", a.text);
         assert!(a.text.starts_with("<?xml") && a.text.contains("<Message>"), "{label}: {}", a.text);
     }
+    // On the bare port a one-segment path is no API, as before SFS 3.0.
+    let bare = emu.http.put(emu.url("/fs-x")).send().await.unwrap();
+    assert_eq!(bare.status(), 404);
+    let b: Value = bare.json().await.unwrap();
+    assert_eq!(b["error_code"], "APIGW.0101");
     assert_eq!(emu.server.store.fingerprint().unwrap(), before, "refusals leave the store as it was");
 }
 

@@ -116,6 +116,20 @@ impl Sfs3 {
         obs_reply(input, Reply::empty(204))
     }
 
+    /// A one-segment path: path style on the service's own host (403
+    /// VirtualHostDomainRequired), an object on a file system's (405).
+    /// Not reached through an sfs3 host (the bare port, where every
+    /// service's paths are served), it is no API at all.
+    pub fn path_style(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        if !input.params.contains_key("host_region") {
+            return Err(otc_core::ApiError::unknown_api());
+        }
+        match input.params.get("host_bucket") {
+            Some(name) => Err(err::method_not_allowed(name)),
+            None => Err(err::virtual_host_required()),
+        }
+    }
+
     /// HEAD `/`: whether the file system is there (and the caller's).
     pub fn head_root(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let name = bucket(input)?;
