@@ -550,3 +550,61 @@ async fn tags_by_resource_project_and_query() {
     assert_eq!(Req::create("fs-a").send(&emu, &key).await.status, 200);
     assert_eq!(de.get(&format!("{base}/fs-a/tags")).await.body, json!({"tags": []}));
 }
+
+#[tokio::test]
+async fn another_domain_sees_nothing_but_the_taken_name() {
+    use otc_iam::{AccessKeySeed, DomainSeed, IamConfig, UserSeed};
+    let mut cfg = config();
+    let mut domains = IamConfig::default().domains;
+    domains.push(DomainSeed {
+        name: "other".into(),
+        users: vec![UserSeed {
+            name: "bob".into(),
+            password: "secret".into(),
+            access_keys: vec![AccessKeySeed { access: "BOBACCESSKEY00000001".into(), secret: "bob-secret".into() }],
+        }],
+        projects: vec!["eu-de".into()],
+    });
+    cfg.identity = IamConfig { domains, ..IamConfig::default() };
+    let emu = Emu::with(cfg).await;
+    let admin = admin_key();
+    let bob = Key { ak: "BOBACCESSKEY00000001".into(), sk: "bob-secret".into(), token: None };
+    assert_eq!(Req::create("fs-admin").send(&emu, &admin).await.status, 200);
+    let de = Api::new(&emu, "eu-de").await;
+    assert_eq!(
+        de.post("/v3/sfs/tms/{pid}/file-systems/fs-admin/tags/create", json!({"tags": [{"key": "k", "value": "v"}]})).await.status,
+        204
+    );
+    let before = emu.server.store.fingerprint().unwrap();
+
+    let l = Req::list().send(&emu, &bob).await;
+    assert_eq!(l.status, 200, "{}", l.text);
+    assert!(names(&l).is_empty());
+    assert!(!l.text.contains(&de.pid));
+    let a = Req::create("fs-admin").send(&emu, &bob).await;
+    assert_eq!((a.status, a.code.as_str()), (409, "BucketAlreadyExists"));
+    for req in [
+        Req::new(Method::HEAD, Some("fs-admin")),
+        Req::new(Method::DELETE, Some("fs-admin")),
+        Req::new(Method::GET, Some("fs-admin")).query("sfsacl"),
+        Req::new(Method::DELETE, Some("fs-admin")).query("sfsacl"),
+        Req::new(Method::PUT, Some("fs-admin")).query("sfsacl").json(json!({"Statement": []})),
+    ] {
+        let label = format!("{} {}", req.method, req.query);
+        let a = req.send(&emu, &bob).await;
+        assert_eq!(a.status, 404, "{label}: {}", a.text);
+    }
+    let r = emu.issue(password_auth("bob", "secret", "other", Some("eu-de"))).await;
+    let token = r.headers()["x-subject-token"].to_str().unwrap().to_string();
+    let b: Value = r.json().await.unwrap();
+    let pid = b["token"]["project"]["id"].as_str().unwrap().to_string();
+    let base = format!("/v3/sfs/tms/{pid}/file-systems");
+    let get = emu.call(Method::GET, &format!("{base}/fs-admin/tags"), Some(&token), None).await;
+    assert_eq!(get.status(), 404);
+    let count = emu.call(Method::POST, &format!("{base}/resource-instances/count"), Some(&token), Some(json!({}))).await;
+    assert_eq!(count.json::<Value>().await.unwrap()["total_count"], 0);
+    let after = emu.server.store.fingerprint().unwrap();
+    // Bob's first network call sets up his project's network; nothing of the admin's changed.
+    let changed: Vec<String> = before.diff(&after).into_iter().filter(|d| !d.contains("vpc.")).collect();
+    assert!(changed.is_empty(), "{changed:?}");
+}
