@@ -20,14 +20,13 @@ pub fn no_such_bucket(name: &str) -> ApiError {
 }
 
 pub fn invalid_bucket_name(name: &str) -> ApiError {
+    let shown: String = name.chars().take(64).collect();
     obs(
         400,
         "InvalidBucketName",
         "The file system name in the request is too long or contains special characters that are not allowed.",
-        // A name that is none is no resource either.
-        None,
+        Some(&shown),
     )
-    .with_kind(format!("/{}/", name.chars().take(64).collect::<String>()))
 }
 
 pub fn already_exists(name: &str) -> ApiError {

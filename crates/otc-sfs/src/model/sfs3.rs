@@ -18,7 +18,7 @@ use otc_store::{ListQuery, TxExt};
 use otc_vpc::model::{Net, Router, ROUTER};
 use serde::{Deserialize, Serialize};
 
-/// Keyed by nothing; id = the file system's name; scope = its project.
+/// id = the file system's name; scope = its project.
 pub const FILE_SYSTEM: &str = "sfs3.fs";
 
 /// "By default, a user can have a maximum of 100 file systems."
@@ -74,14 +74,6 @@ pub struct GeneralPurpose<'n, 'a> {
     pub domain_id: &'n str,
 }
 
-/// What a create did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Created {
-    New,
-    /// The caller already owns it in this region: success again.
-    Again,
-}
-
 impl GeneralPurpose<'_, '_> {
     /// The caller's file system `name`; another project's is as absent as
     /// a missing one.
@@ -97,7 +89,9 @@ impl GeneralPurpose<'_, '_> {
         Ok(self.net.tx.list_docs(&ListQuery { kind: FILE_SYSTEM, scope: Some(project), ..Default::default() })?)
     }
 
-    pub fn create(&mut self, name: &str, location: Option<&str>) -> SfsResult<Created> {
+    /// Creates `name`; the caller creating its own again in this region
+    /// succeeds as well, as documented.
+    pub fn create(&mut self, name: &str, location: Option<&str>) -> SfsResult<()> {
         if !valid_name(name) {
             return Err(err::invalid_bucket_name(name).into());
         }
@@ -108,7 +102,7 @@ impl GeneralPurpose<'_, '_> {
         }
         if let Some(existing) = self.net.tx.get_doc::<FileSystem>(FILE_SYSTEM, name)? {
             if existing.project_id == self.net.project {
-                return Ok(Created::Again);
+                return Ok(());
             }
             return Err(err::already_exists(name).into());
         }
@@ -125,7 +119,7 @@ impl GeneralPurpose<'_, '_> {
             tags: Vec::new(),
         };
         self.net.tx.insert_doc(FILE_SYSTEM, name, self.net.project, None, &fs)?;
-        Ok(Created::New)
+        Ok(())
     }
 
     pub fn delete(&mut self, name: &str) -> SfsResult<()> {

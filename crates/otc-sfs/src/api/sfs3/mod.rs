@@ -21,6 +21,6 @@ pub fn bucket<'a>(input: &'a Input<'_>) -> ApiResult<&'a str> {
 pub fn obs_reply(input: &Input<'_>, reply: Reply) -> ApiResult<Reply> {
     Ok(reply
         .header("x-obs-request-id", input.request_id.to_string())
-        .header("x-obs-id-2", format!("{}{}", input.request_id, "otcemulator"))
+        .header("x-obs-id-2", format!("{}otcemulator", input.request_id))
         .header("server", "OBS"))
 }
