@@ -34,6 +34,11 @@ pub enum Family {
     Manila,
     /// ECS v1: `{"error": {"code": "Ecs.xxxx", "message"}}`.
     Ecs,
+    /// OBS-style APIs (the general-purpose file system, SFS 3.0): XML
+    /// `<Error><Code/><Message/><Resource/><RequestId/><HostId/></Error>`
+    /// (`kind` carries the Resource), and only an `Authorization: OBS`
+    /// signature authenticates.
+    Obs,
 }
 
 impl Family {
@@ -66,16 +71,30 @@ pub struct Op {
     pub access: Access,
     pub family: Family,
     pub handler: Handler,
+    /// The reference pages (paths under the API reference) this operation
+    /// serves, when its method and path alone do not say which: the
+    /// coverage report matches such an operation only to these pages (the
+    /// SFS 3.0 calls are all `/` on a virtual host).
+    pub docs: &'static [&'static str],
 }
 
 impl Op {
     pub fn new(method: &'static str, path: &'static str, access: Access, family: Family, handler: Handler) -> Self {
-        Op { method, path, access, family, handler }
+        Op { method, path, access, family, handler, docs: &[] }
+    }
+
+    pub fn serving(mut self, docs: &'static [&'static str]) -> Self {
+        self.docs = docs;
+        self
     }
 }
 
 /// One catalog entry a service contributes: the service type and the URL
 /// shape under the emulator's base URL (`{project_id}` is substituted).
+/// A path of the form `//<label>.{region}` is a host of its own instead:
+/// `scheme://<label>.<region>.<domain>:<port>` with the base URL's scheme
+/// and port, and its host when that is a DNS name (else `localhost`), for
+/// services whose clients address resources as sub-hosts (SFS 3.0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogEntry {
     pub service_type: &'static str,
@@ -96,6 +115,13 @@ pub trait Service: Send + Sync {
     fn catalog(&self) -> Vec<CatalogEntry> {
         Vec::new()
     }
+    /// Whether host names below `<mount>.<region>.…` address this
+    /// service's resources (`{name}.sfs3.eu-de.…`): the gateway routes
+    /// them here and hands the name over as the `host_bucket` parameter
+    /// (and the label after the mount as `host_region`).
+    fn virtual_hosts(&self) -> bool {
+        false
+    }
 
     /// The service's part of the emulator's own API (`/_emulator/<parts>`,
     /// unauthenticated), for what the cloud does on its own that tests
@@ -114,6 +140,9 @@ pub enum AuthFailure {
     /// An AK/SK signature was refused; the detail follows the gateway's
     /// "Incorrect IAM authentication information: ".
     Signature(String),
+    /// An OBS V1 signature was refused: the OBS error code
+    /// (`SignatureDoesNotMatch`, `InvalidAccessKeyId`, ...) and message.
+    Obs(&'static str, String),
 }
 
 /// A request signed with an access key, as the gateway received it.
@@ -131,6 +160,10 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
     /// The `{project_id}` the URL addresses, if any.
     pub url_project: Option<&'a str>,
+    /// On a virtual-hosted service: the resource the Host names (`None`
+    /// on the service's own host) and the region label of the Host.
+    pub host_bucket: Option<&'a str>,
+    pub host_region: Option<&'a str>,
 }
 
 /// Turns a presented credential into a caller context (implemented by IAM).

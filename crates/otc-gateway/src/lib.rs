@@ -58,6 +58,8 @@ pub struct Gateway {
     /// Per hostname label / prefix, the operations of every service
     /// mounted there, in mount order.
     hosts: Vec<(&'static str, RouteTable)>,
+    /// Labels whose sub-hosts name resources (`{bucket}.sfs3.<region>…`).
+    virtual_hosted: Vec<&'static str>,
     /// Every service's operations in one table, for requests that name no
     /// service (the documented paths are served as-is on the one port).
     union: RouteTable,
@@ -86,9 +88,13 @@ impl Gateway {
         let mut services = Vec::new();
         let mut hosts: Vec<(&'static str, RouteTable)> = Vec::new();
         let mut union = RouteTable::default();
+        let mut virtual_hosted = Vec::new();
         for m in mounts {
             let name = m.service.name();
             let mount = m.service.mount();
+            if m.service.virtual_hosts() {
+                virtual_hosted.push(mount);
+            }
             if !hosts.iter().any(|(h, _)| *h == mount) {
                 hosts.push((mount, RouteTable::default()));
             }
@@ -101,7 +107,7 @@ impl Gateway {
             }
             services.push(Mounted { name, mount, table, service: m.service.clone() });
         }
-        Gateway { services, hosts, union, auth, settings }
+        Gateway { services, hosts, virtual_hosted, union, auth, settings }
     }
 
     pub fn service_names(&self) -> Vec<&'static str> {
@@ -160,12 +166,16 @@ impl Gateway {
         }
 
         // 2. resolve the service
-        let (table, path) = self.resolve(&parts.headers, path);
+        let (table, path, vhost) = self.resolve(&parts.headers, path);
 
         // 3. route
-        let Some(routes::Found { op, bad_body, params }) = table.find(parts.method.as_str(), path) else {
+        let Some(routes::Found { op, bad_body, mut params }) = table.find(parts.method.as_str(), path) else {
             return error_response(Family::Gateway, &ApiError::unknown_api(), request_id);
         };
+        if let Some(v) = &vhost {
+            params.extend(v.bucket.clone().map(|b| ("host_bucket".to_string(), b)));
+            params.insert("host_region".into(), v.region.clone());
+        }
 
         // 4. body: over the limit is 413, a broken one (chunked framing,
         // a connection failing mid-body) 400
@@ -180,8 +190,17 @@ impl Gateway {
             Access::Public => None,
             Access::Authenticated | Access::Project => {
                 let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-                let token = header("x-auth-token").filter(|t| !t.is_empty());
-                let signature = header("authorization").filter(|a| a.starts_with("SDK-HMAC-SHA256 ") || a.starts_with("V11-HMAC-SHA256 "));
+                // An OBS-style API knows only its own signature (a token
+                // beside it, as keystoneauth adds one, is not looked at).
+                let obs = op.family == Family::Obs;
+                let token = header("x-auth-token").filter(|t| !t.is_empty() && !obs);
+                let signature = header("authorization").filter(|a| {
+                    if obs {
+                        a.starts_with("OBS ")
+                    } else {
+                        a.starts_with("SDK-HMAC-SHA256 ") || a.starts_with("V11-HMAC-SHA256 ")
+                    }
+                });
                 let result = match (signature, token) {
                     (Some(authorization), _) => {
                         let raw_path = parts.uri.path();
@@ -194,6 +213,8 @@ impl Gateway {
                             header: &header,
                             body: &body,
                             url_project: params.get("project_id").or_else(|| params.get("tenant_id")).map(String::as_str),
+                            host_bucket: params.get("host_bucket").map(String::as_str),
+                            host_region: params.get("host_region").map(String::as_str),
                         };
                         self.auth.authenticate_signature(&signed, request_id)
                     }
@@ -265,27 +286,44 @@ impl Gateway {
     }
 
     /// Picks the route table for a request: by Host, then by prefix, else
-    /// the union. Returns the path relative to the service.
-    fn resolve<'p>(&self, headers: &HeaderMap, path: &'p str) -> (&RouteTable, &'p str) {
+    /// the union. Returns the path relative to the service, and for a
+    /// virtual-hosted service's host what it names.
+    fn resolve<'p>(&self, headers: &HeaderMap, path: &'p str) -> (&RouteTable, &'p str, Option<VirtualHost>) {
         if let Some(host) = headers.get("host").and_then(|h| h.to_str().ok()) {
             let labels: Vec<&str> = host.split(':').next().unwrap_or("").split('.').collect();
+            // `{bucket}.<label>.<region>.…` first: a bucket may be called
+            // like a service (`vpc.sfs3.eu-de.…`). The bucket may hold dots.
+            let vhost = (0..labels.len().saturating_sub(2)).find(|&i| self.virtual_hosted.contains(&labels[i]));
+            if let Some(i) = vhost {
+                if let Some((_, table)) = self.hosts.iter().find(|(h, _)| *h == labels[i]) {
+                    let bucket = (i > 0).then(|| labels[..i].join("."));
+                    return (table, path, Some(VirtualHost { bucket, region: labels[i + 1].to_string() }));
+                }
+            }
             if labels.len() >= 3 {
                 if let Some((_, table)) = self.hosts.iter().find(|(h, _)| *h == labels[0]) {
-                    return (table, path);
+                    return (table, path, None);
                 }
             }
         }
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         if let Some((_, table)) = self.hosts.iter().find(|(h, _)| *h == first) {
             let rest = &path[1 + first.len()..];
-            return (table, if rest.is_empty() { "/" } else { rest });
+            return (table, if rest.is_empty() { "/" } else { rest }, None);
         }
-        (&self.union, path)
+        (&self.union, path, None)
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+}
+
+/// What the Host of a request to a virtual-hosted service names.
+struct VirtualHost {
+    /// `None` on the service's own host (`sfs3.eu-de.…`).
+    bucket: Option<String>,
+    region: String,
 }
 
 /// Waits until every commit this thread noted for the request is on disk
@@ -331,6 +369,14 @@ fn reply_response(op: &Op, reply: Reply, request_id: &str) -> Response<Body> {
 }
 
 pub(crate) fn error_response(family: Family, e: &ApiError, request_id: &str) -> Response<Body> {
+    if family == Family::Obs {
+        let mut resp = json_response(e.status, family, Some(render::obs_error(e, request_id).into_bytes()), request_id);
+        resp.headers_mut().insert("content-type", HeaderValue::from_static("application/xml"));
+        if let Ok(v) = HeaderValue::from_str(request_id) {
+            resp.headers_mut().insert("x-obs-request-id", v);
+        }
+        return resp;
+    }
     let body = serde_json::to_vec(&render::error_body(family, e, request_id)).unwrap_or_default();
     let mut resp = json_response(e.status, family, Some(body), request_id);
     for (name, value) in &e.headers {

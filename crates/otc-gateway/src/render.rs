@@ -97,8 +97,31 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
             json!({ fault: body })
         }
         Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
+        // Rendered as XML by `obs_error`; this is what the JSON would be.
+        Family::Obs => json!({"Code": err.code, "Message": msg, "RequestId": request_id}),
     }
 }
+
+/// Text as XML character data.
+fn xml_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// OBS's XML error (the SFS 3.0 appendix): the error's `kind` is the
+/// Resource it concerns, when known; HostId is the emulator's one host.
+pub fn obs_error(err: &ApiError, request_id: &str) -> String {
+    let resource = err.kind.as_deref().map(|r| format!("<Resource>{}</Resource>", xml_text(r))).unwrap_or_default();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>{resource}<RequestId>{}</RequestId><HostId>{}</HostId></Error>",
+        xml_text(&err.code),
+        xml_text(&err.message),
+        xml_text(request_id),
+        OBS_HOST_ID,
+    )
+}
+
+/// Base64 of "otc-emulator", where OBS puts its server's id.
+const OBS_HOST_ID: &str = "b3RjLWVtdWxhdG9y";
 
 /// How a rejected credential is answered. Identity words it with its own
 /// codes; every other service is behind the API gateway, which answers
@@ -107,7 +130,14 @@ pub fn auth_failure(family: Family, why: &AuthFailure) -> (Family, ApiError) {
     let keystone = |code: &str, msg: &str| (Family::Keystone, ApiError::new(401, code, msg));
     let gateway =
         |detail: &str| (Family::Gateway, ApiError::unauthenticated(format!("Incorrect IAM authentication information: {detail}")));
+    let obs = |code: &str, msg: &str| (Family::Obs, ApiError::new(403, code, msg));
     match (family, why) {
+        (_, AuthFailure::Obs(code, msg)) => obs(code, msg),
+        // OBS answers a request that is not signed at all as anonymous.
+        (Family::Obs, AuthFailure::Missing | AuthFailure::Invalid | AuthFailure::Expired) => {
+            obs("AccessDenied", "Access Denied: the request carries no OBS signature (Authorization: OBS <AK>:<signature>)")
+        }
+        (Family::Obs, AuthFailure::Signature(detail)) => obs("SignatureDoesNotMatch", detail),
         // Signatures are checked by the API gateway, whichever service is behind it.
         (_, AuthFailure::Signature(detail)) => gateway(detail),
         (Family::Keystone, AuthFailure::Missing) => keystone("IAM.0001", "The request you have made requires authentication."),
@@ -171,5 +201,9 @@ mod tests {
         assert_eq!(k["error"]["title"], "Not Found");
         assert_eq!(k["error"]["code"], 404);
         assert_eq!(k["error_code"], "VPC.0101");
+        let x = obs_error(&ApiError::new(404, "NoSuchBucket", "a <b> & c").with_kind("/fs/"), "r1");
+        assert!(
+            x.contains("<Code>NoSuchBucket</Code><Message>a &lt;b&gt; &amp; c</Message><Resource>/fs/</Resource><RequestId>r1</RequestId>")
+        );
     }
 }

@@ -63,6 +63,16 @@ impl Authenticator for Auth {
             token_id: Some(token.into()),
         })
     }
+
+    /// `OBS good:<anything>` stands for project p1, if it names its bucket
+    /// and region as the Host did (`<bucket>@<region>` as the signature).
+    fn authenticate_signature(&self, req: &otc_core::api::SignedRequest<'_>, request_id: &str) -> Result<Ctx, AuthFailure> {
+        let expected = format!("OBS good:{}@{}", req.host_bucket.unwrap_or("-"), req.host_region.unwrap_or("-"));
+        if req.authorization != expected {
+            return Err(AuthFailure::Signature("verify aksk signature fail".into()));
+        }
+        self.authenticate_token("p1", request_id)
+    }
 }
 
 fn bad_body(_: &str) -> ApiError {
@@ -163,4 +173,76 @@ async fn a_panicking_handler_is_a_500_not_a_dropped_connection() {
     assert!(b["error_code"].is_string());
     // And the gateway keeps serving.
     assert_eq!(send(&gw, "GET", "/v1/p1/things", Some("p1"), None, "").await.0, 200);
+}
+
+/// A virtual-hosted service: the names below its label are its resources.
+struct Buckets;
+
+impl Buckets {
+    fn root(&self, i: &Input<'_>) -> ApiResult<Reply> {
+        Reply::json(200, &json!({"params": i.params}))
+    }
+}
+
+impl Service for Buckets {
+    fn name(&self) -> &'static str {
+        "buckets"
+    }
+    fn mount(&self) -> &'static str {
+        "bkt"
+    }
+    fn virtual_hosts(&self) -> bool {
+        true
+    }
+    fn ops(self: Arc<Self>) -> Vec<Op> {
+        vec![Op::new("GET", "/", Access::Project, Family::Obs, handler(&self, Buckets::root))]
+    }
+}
+
+#[tokio::test]
+async fn virtual_hosts_name_the_resource_and_only_obs_signatures_count() {
+    let settings = Settings { base_url: "http://emu".into(), max_body_bytes: 64, clock: Clock::new(), store: "memory" };
+    let mounts = vec![Mount { service: Arc::new(Things), bad_body }, Mount { service: Arc::new(Buckets), bad_body }];
+    let gw = Gateway::new(mounts, Arc::new(Auth), settings);
+    let get = |host: &'static str| {
+        let gw = &gw;
+        async move {
+            let req = Request::builder().uri("/").header("host", host).header("authorization", "OBS ak:sig");
+            let resp = gw.handle(req.body(Body::empty()).unwrap()).await;
+            let status = resp.status().as_u16();
+            let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            let text = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+            (status, ct, text)
+        }
+    };
+    // The stand-in authenticator verifies no signature: each refusal is an
+    // OBS 403 in XML, whichever form of the host reached the service.
+    for host in ["my.fs.bkt.eu-nl.localhost:80", "bkt.eu-de.localhost", "things.bkt.eu-de.example.org"] {
+        let (s, ct, text) = get(host).await;
+        assert_eq!(s, 403, "{host}");
+        assert_eq!(ct, "application/xml", "{host}");
+        assert!(text.contains("<Code>SignatureDoesNotMatch</Code>"), "{host}: {text}");
+    }
+    // Without a signature, a token does not authenticate an OBS operation.
+    let req = Request::builder().uri("/").header("host", "fs.bkt.eu-de.x").header("x-auth-token", "p1");
+    let resp = gw.handle(req.body(Body::empty()).unwrap()).await;
+    assert_eq!(resp.status().as_u16(), 403);
+    let text = String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+    assert!(text.contains("<Code>AccessDenied</Code>"), "{text}");
+    // The handler (and the signature check) learn what the Host names.
+    for (host, auth, bucket, region) in [
+        ("my.fs.bkt.eu-nl.localhost:80", "OBS good:my.fs@eu-nl", json!("my.fs"), json!("eu-nl")),
+        ("vpc.bkt.eu-de.localhost", "OBS good:vpc@eu-de", json!("vpc"), json!("eu-de")),
+        ("bkt.eu-de.localhost", "OBS good:-@eu-de", Value::Null, json!("eu-de")),
+    ] {
+        let req = Request::builder().uri("/").header("host", host).header("authorization", auth);
+        let resp = gw.handle(req.body(Body::empty()).unwrap()).await;
+        assert_eq!(resp.status().as_u16(), 200, "{host}");
+        let b: Value = serde_json::from_slice(&axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap()).unwrap();
+        assert_eq!(b["params"]["host_bucket"], bucket, "{host}");
+        assert_eq!(b["params"]["host_region"], region, "{host}");
+    }
+    // Other services keep their hosts.
+    let (s, _, _) = send(&gw, "GET", "/v1/p1/things", Some("p1"), Some("things.eu-de.localhost"), "").await;
+    assert_eq!(s, 200);
 }

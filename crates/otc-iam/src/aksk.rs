@@ -22,12 +22,19 @@ fn fail(detail: impl Into<String>) -> AuthFailure {
     AuthFailure::Signature(detail.into())
 }
 
+/// Why an access key was not accepted: `unknown` when no key of that
+/// name can be found (OBS's `InvalidAccessKeyId`).
+pub(crate) struct KeyRefusal {
+    pub unknown: bool,
+    pub detail: String,
+}
+
 /// What a key resolves to before the signature is checked.
-struct Key {
-    secret: String,
-    user_id: String,
+pub(crate) struct Key {
+    pub secret: String,
+    pub user_id: String,
     /// A temporary key's project, used when the request names none.
-    project_id: Option<String>,
+    pub project_id: Option<String>,
     /// A permanent key whose last use should be recorded.
     permanent: Option<Credential>,
 }
@@ -48,7 +55,7 @@ impl Iam {
                 return Err(fail("verify aksk signature fail"));
             }
         }
-        let key = self.key_for(&auth.access_key, req, now)?;
+        let key = self.key_for(&auth.access_key, (req.header)("x-security-token"), now).map_err(|r| fail(r.detail))?;
         let mut candidates = vec![req.path];
         candidates.extend(req.unprefixed);
         let matches = candidates.iter().any(|path| {
@@ -61,42 +68,61 @@ impl Iam {
         self.caller(req, key, now, request_id)
     }
 
-    fn key_for(&self, ak: &str, req: &SignedRequest<'_>, now: chrono::DateTime<Utc>) -> Result<Key, AuthFailure> {
+    /// The key `ak` names: a stored permanent one, or the temporary one
+    /// the security token presented (`token`) carries.
+    pub(crate) fn key_for(&self, ak: &str, token: Option<&str>, now: chrono::DateTime<Utc>) -> Result<Key, KeyRefusal> {
+        let refuse = |unknown, detail: String| KeyRefusal { unknown, detail };
         let permanent = self.store.txn(|tx| tx.get_doc::<Credential>(CREDENTIAL, ak)).map_err(|e| {
             tracing::error!(error = %e, "access key lookup failed");
-            fail("verify aksk signature fail")
+            refuse(false, "verify aksk signature fail".into())
         })?;
         if let Some(c) = permanent {
             if c.status != "active" {
-                return Err(fail(format!("the access key {ak} is inactive")));
+                return Err(refuse(false, format!("the access key {ak} is inactive")));
             }
             return Ok(Key { secret: c.secret.clone(), user_id: c.user_id.clone(), project_id: None, permanent: Some(c) });
         }
         // A temporary key is carried by its security token.
         let ring = self.keyring();
         let temporary = credentials::is_temp_access_key(&ring, ak);
-        match (req.header)("x-security-token") {
+        match token {
             Some(token) => match credentials::open_temp_key(&ring, token) {
                 Some((t, secret)) if signing::same(&t.access, ak) => {
                     if t.expires_at <= now {
-                        return Err(fail("the securitytoken has expired"));
+                        return Err(refuse(false, "the securitytoken has expired".into()));
                     }
                     return Ok(Key { secret, user_id: t.user_id, project_id: t.project_id, permanent: None });
                 }
-                _ if temporary => return Err(fail("the security token is invalid")),
+                _ if temporary => return Err(refuse(false, "the security token is invalid".into())),
                 _ => {}
             },
-            None if temporary => return Err(fail("x-security-token not found: a temporary access key needs its security token")),
+            None if temporary => {
+                return Err(refuse(true, "x-security-token not found: a temporary access key needs its security token".into()))
+            }
             None => {}
         }
         let masked = format!("{}******", ak.chars().take(4).collect::<String>());
-        Err(fail(format!("Get secretKey failed,ak:{masked},err:ak not exist")))
+        Err(refuse(true, format!("Get secretKey failed,ak:{masked},err:ak not exist")))
     }
 
     /// The caller a verified key stands for, in the project the request names.
     fn caller(&self, req: &SignedRequest<'_>, key: Key, now: chrono::DateTime<Utc>, request_id: &str) -> Result<Ctx, AuthFailure> {
         let wanted_project = (req.header)("x-project-id").or(req.url_project).map(str::to_string).or(key.project_id.clone());
         let wanted_domain = (req.header)("x-domain-id").map(str::to_string);
+        self.caller_in(key, wanted_project, wanted_domain, now, request_id).map_err(fail)
+    }
+
+    /// The caller of `key` in `wanted_project` (none: unscoped); a refusal
+    /// is its detail.
+    pub(crate) fn caller_in(
+        &self,
+        key: Key,
+        wanted_project: Option<String>,
+        wanted_domain: Option<String>,
+        now: chrono::DateTime<Utc>,
+        request_id: &str,
+    ) -> Result<Ctx, String> {
+        let fail = |d: String| d;
         let resolved = self.store.txn(|tx| {
             let user = tx.get_doc::<User>(USER, &key.user_id)?;
             let domain = match &user {
@@ -118,16 +144,16 @@ impl Iam {
         });
         let (user, domain, project) = resolved.map_err(|e| {
             tracing::error!(error = %e, "caller lookup failed");
-            fail("verify aksk signature fail")
+            fail("verify aksk signature fail".into())
         })?;
         let (Some(user), Some(domain)) = (user, domain) else {
-            return Err(fail("the user of this access key cannot be found"));
+            return Err(fail("the user of this access key cannot be found".into()));
         };
         if !user.enabled {
             return Err(fail(format!("the user {} with this access key is disabled", user.name)));
         }
         if wanted_domain.as_ref().is_some_and(|d| d != &domain.id) {
-            return Err(fail("the domain in X-Domain-Id is not the access key's"));
+            return Err(fail("the domain in X-Domain-Id is not the access key's".into()));
         }
         let project = match (wanted_project, project) {
             (Some(_), Some(found)) if found.domain_id == domain.id => Some(found),

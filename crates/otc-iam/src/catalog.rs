@@ -7,6 +7,28 @@ use otc_core::api::CatalogEntry;
 use otc_core::ids::stable_hex32;
 use serde_json::{json, Value};
 
+/// The URL of `e` in `region` (`{project_id}` left for the caller): the
+/// path under the base URL, or a host of its own for `//<label>.{region}`
+/// (see [`CatalogEntry`]).
+pub fn entry_url(e: &CatalogEntry, region: &str, base_url: &str) -> String {
+    let Some(host) = e.path.strip_prefix("//") else { return format!("{base_url}{}", e.path) };
+    let (scheme, rest) = base_url.split_once("://").unwrap_or(("http", base_url));
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (name, port) = match authority.rsplit_once(':') {
+        Some((n, p)) if !n.ends_with(']') || authority.starts_with('[') && n.ends_with(']') => (n, Some(p)),
+        _ => (authority, None),
+    };
+    // Sub-hosts of an address or of `localhost` itself are no DNS names;
+    // every `*.localhost` is loopback (RFC 6761), where the resolver knows it.
+    let is_name = name.chars().any(|c| c.is_ascii_alphabetic()) && !name.starts_with('[') && name != "localhost";
+    let domain = if is_name { name } else { "localhost" };
+    let host = host.replace("{region}", region);
+    match port {
+        Some(p) => format!("{scheme}://{host}.{domain}:{p}"),
+        None => format!("{scheme}://{host}.{domain}"),
+    }
+}
+
 pub fn service_id(e: &CatalogEntry) -> String {
     stable_hex32("service", e.service_type)
 }
@@ -32,9 +54,9 @@ pub fn token_catalog(entries: &[CatalogEntry], regions: &[String], project: Opti
             })
         };
         let endpoints: Vec<Value> = match project {
-            Some((project_id, region)) => vec![endpoint(region, format!("{base_url}{}", e.path.replace("{project_id}", project_id)))],
+            Some((project_id, region)) => vec![endpoint(region, entry_url(e, region, base_url).replace("{project_id}", project_id))],
             None if e.path.contains("{project_id}") => continue,
-            None => regions.iter().map(|r| endpoint(r, format!("{base_url}{}", e.path))).collect(),
+            None => regions.iter().map(|r| endpoint(r, entry_url(e, r, base_url))).collect(),
         };
         out.push(json!({"id": service_id(e), "name": e.name, "type": e.service_type, "endpoints": endpoints}));
     }
@@ -63,8 +85,8 @@ pub fn services(entries: &[CatalogEntry], base_url: &str) -> Vec<Value> {
 pub fn endpoints(entries: &[CatalogEntry], regions: &[String], base_url: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for e in entries {
-        let url = format!("{base_url}{}", e.path.replace("{project_id}", "$(tenant_id)s"));
         for r in regions {
+            let url = entry_url(e, r, base_url).replace("{project_id}", "$(tenant_id)s");
             let id = endpoint_id(e, r);
             out.push(json!({
                 "id": id,
@@ -105,6 +127,16 @@ mod tests {
         assert_eq!(d.len(), 2, "project URLs are left out of a domain catalog");
         assert_eq!(d[0]["endpoints"].as_array().unwrap().len(), 2);
         assert_eq!(d[1]["endpoints"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn host_entries_take_the_base_urls_scheme_and_port() {
+        let e = CatalogEntry { service_type: "sfs3", name: "sfs3", path: "//sfs3.{region}" };
+        assert_eq!(entry_url(&e, "eu-nl", "http://127.0.0.1:8080"), "http://sfs3.eu-nl.localhost:8080");
+        assert_eq!(entry_url(&e, "eu-de", "http://localhost:80"), "http://sfs3.eu-de.localhost:80");
+        assert_eq!(entry_url(&e, "eu-de", "https://emu.example.org"), "https://sfs3.eu-de.emu.example.org");
+        assert_eq!(entry_url(&e, "eu-de", "http://[::1]:9"), "http://sfs3.eu-de.localhost:9");
+        assert_eq!(entry_url(&entries()[1], "eu-de", "http://h"), "http://h/vpc/v1/{project_id}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod errors;
 pub mod keys;
 pub mod model;
+mod obs;
 mod ops;
 pub mod revocation;
 pub mod signing;
@@ -403,6 +404,9 @@ impl Authenticator for Iam {
     }
 
     fn authenticate_signature(&self, req: &otc_core::api::SignedRequest<'_>, request_id: &str) -> Result<Ctx, AuthFailure> {
+        if req.authorization.starts_with("OBS ") {
+            return self.verify_obs_signature(req, request_id);
+        }
         self.verify_signature(req, request_id)
     }
 }

@@ -5,6 +5,9 @@
 
 use otc_core::ApiError;
 
+/// The general-purpose file system's (SFS 3.0) OBS errors and tag errors.
+pub mod sfs3;
+
 fn fault(status: u16, kind: &str, msg: impl Into<String>) -> ApiError {
     ApiError::new(status, kind, msg).with_kind(kind)
 }

@@ -5,13 +5,14 @@
 //!
 //! Built on the network model ([`otc_vpc::model::Net`]) in the same
 //! transaction, so an access rule can only name a VPC of the caller.
-//! SFS Turbo and the general-purpose file system (SFS 3.0) are not served
-//! yet.
+//! The general-purpose file system (SFS 3.0) is a service of its own in
+//! this crate ([`sfs3::Sfs3`]).
 
 pub mod api;
 pub mod errors;
 pub mod model;
 mod ops;
+pub mod sfs3;
 
 use model::{FileSystems, Refusal, SfsResult};
 use otc_core::api::Input;

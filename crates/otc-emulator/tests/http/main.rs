@@ -26,6 +26,7 @@ mod network_v1;
 mod network_v3;
 mod platform;
 mod probe;
+mod sfs3;
 mod sfs_shares;
 mod vpn_classic;
 mod vpn_connections;

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod quotas;
+pub mod sfs3;
 pub mod shares;
 pub mod tags;
 pub mod types;

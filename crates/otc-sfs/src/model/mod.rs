@@ -15,6 +15,8 @@
 //! project ([`FileSystems::purge`]).
 
 pub mod access;
+pub mod sfs3;
+pub mod sfs3_tags;
 pub mod shares;
 pub mod tags;
 

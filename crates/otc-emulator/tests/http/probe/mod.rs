@@ -105,6 +105,8 @@ pub fn envelope_problem(family: Family, status: u16, body: &Value) -> Option<Str
             .as_object()
             .is_some_and(|o| o.len() == 1 && o.values().all(|f| f["code"].as_u64() == Some(status as u64) && f["message"].is_string())),
         Family::Ecs => is_str(body, "/error/code") && is_str(body, "/error/message"),
+        // Only the gateway's own answers are JSON on an OBS API.
+        Family::Obs => false,
     };
     (!ok).then(|| format!("not a {family:?} error envelope"))
 }
@@ -120,7 +122,17 @@ pub fn answer_problems(family: Family, method: &str, a: &raw::Answer) -> Vec<Str
         out.push("no X-Request-Id".into());
     }
     // A HEAD answer has no body, whatever its status.
-    if a.status >= 400 && method != "HEAD" {
+    if a.status >= 400 && method != "HEAD" && family == Family::Obs && a.json().is_none() {
+        // OBS errors are XML (the gateway's own, before the service, JSON).
+        let body = String::from_utf8_lossy(&a.body);
+        let xml = a.header("content-type").is_some_and(|c| c.starts_with("application/xml"))
+            && body.contains("<Error><Code>")
+            && body.contains("</Message>")
+            && body.contains("<RequestId>");
+        if !xml {
+            out.push("not an OBS XML error".into());
+        }
+    } else if a.status >= 400 && method != "HEAD" {
         match a.json() {
             Some(body) => out.extend(envelope_problem(family, a.status, &body)),
             None => out.push("error body is not JSON".into()),
