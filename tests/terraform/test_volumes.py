@@ -3,6 +3,8 @@ life: apply, no drift, an in-place update (renames, an extend), import,
 destroy, nothing left. The server is booted from a volume made of the
 image and has a blank data volume; an EVS volume is attached to it."""
 
+import pytest
+
 from conftest import assert_no_tf_names, assert_not_shown, assert_shown, credentials
 
 # The resource the test imports again after `state rm`. Not the server: the
@@ -35,8 +37,9 @@ def volume(emulator, vid):
     return r.json()["volume"]
 
 
-def test_volumes_lifecycle(workspace, emulator, access_key):
-    ws = workspace("volumes", credentials("password", access_key))
+@pytest.mark.parametrize("auth", ["password", "aksk"])
+def test_volumes_lifecycle(workspace, emulator, access_key, auth):
+    ws = workspace("volumes", credentials(auth, access_key))
     ws.run("init")
 
     ws.run("apply", "-auto-approve")
