@@ -289,10 +289,11 @@ impl Evs {
                 self.cinder_run(input, |d| d.volume(&id))?;
                 Err(cinder_bad(format!("Invalid volume: {action} is not available: attach and detach volumes through the compute API.")))
             }
-            "os-volume_upload_image" => {
-                self.cinder_run(input, |d| d.volume(&id))?;
-                Err(cinder_bad("Invalid volume: exporting a volume to an image is not supported by the emulator."))
-            }
+            // Documented, not performed: the image would be an IMS private
+            // image, and the image catalogue is configuration (no private
+            // images, no IMS create or delete). The gateway's honest "no
+            // such API", never a pretend success or a made-up refusal.
+            "os-volume_upload_image" => Err(ApiError::unknown_api()),
             other => Err(cinder_bad(format!("There is no such action: {other}"))),
         }
     }
