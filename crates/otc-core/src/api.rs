@@ -34,6 +34,8 @@ pub enum Family {
     Manila,
     /// ECS v1: `{"error": {"code": "Ecs.xxxx", "message"}}`.
     Ecs,
+    /// SFS Turbo: `{"errCode": "SFS.TURBO.xxxx", "errMsg"}`.
+    SfsTurbo,
 }
 
 impl Family {

@@ -97,6 +97,7 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
             json!({ fault: body })
         }
         Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
+        Family::SfsTurbo => json!({"errCode": err.code, "errMsg": msg}),
     }
 }
 
@@ -159,6 +160,7 @@ mod tests {
         assert_eq!(error_body(Family::Neutron, &e, "r")["NeutronError"]["type"], "NotFound");
         assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
         assert_eq!(error_body(Family::Ecs, &e, "r"), json!({"error": {"code": "VPC.0101", "message": "not found"}}));
+        assert_eq!(error_body(Family::SfsTurbo, &e, "r"), json!({"errCode": "VPC.0101", "errMsg": "not found"}));
         assert_eq!(error_body(Family::Manila, &e, "r"), json!({"itemNotFound": {"code": 404, "message": "not found"}}));
         let quota = ApiError::new(413, "overLimit", "Quota exceeded");
         assert_eq!(

@@ -23,6 +23,7 @@ mod network_v3;
 mod platform;
 mod probe;
 mod sfs_shares;
+mod sfs_turbo;
 mod vpn_classic;
 mod vpn_connections;
 mod vpn_gateways;

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod quotas;
 pub mod shares;
 pub mod tags;
+pub mod turbo;
 pub mod types;
 pub mod version;
 pub mod versions;

@@ -17,6 +17,7 @@
 pub mod access;
 pub mod shares;
 pub mod tags;
+pub mod turbo;
 
 use crate::SfsConfig;
 use chrono::Duration;
