@@ -103,7 +103,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let classic_vpn = Arc::new(ClassicVpn::new(vpc.clone(), cfg.vpn.clone()));
     let images = Arc::new(Images::new(cfg.compute.clone()));
     let sfs = Arc::new(Sfs::new(vpc.clone(), cfg.sfs));
-    let sfs_turbo = Arc::new(SfsTurbo::new(vpc.clone(), cfg.sfs));
+    let sfs_turbo = Arc::new(SfsTurbo::new(vpc.clone(), store.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
     let evs = Arc::new(Evs::new(store.clone(), clock.clone(), cfg.evs.clone(), image_lookup(&cfg.compute)));
     // One path serves both services' jobs on the bare port: EVS's view is

@@ -514,3 +514,60 @@ async fn the_catalog_names_the_turbo_endpoint_with_the_project() {
     let url = svc["endpoints"][0]["url"].as_str().unwrap();
     assert!(url.ends_with(&format!("/sfs-turbo/v1/{}", t.api.pid)), "{url}");
 }
+
+/// What the cloud does on its own, through `/_emulator/sfs-turbo/...`.
+async fn inject(emu: &Emu, share: &str, event: &str) -> (u16, Value) {
+    let r = emu.call(Method::POST, &format!("/_emulator/sfs-turbo/{share}/{event}"), None, None).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn failures_and_freezing_come_from_the_emulators_api() {
+    let emu = Emu::with(cfg(10)).await;
+    emu.server.clock.freeze();
+    let t = Turbo::new(&emu, "eu-de").await;
+    let n = t.network(61).await;
+
+    // A creation that fails: 303, for good; it can be deleted.
+    let bad = id(&t.create("turbo-fails", &n).await.body);
+    let (s, v) = inject(&emu, &bad, "fail").await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("303")), "{v}");
+    advance(&emu, 60);
+    let shown = t.show(&bad).await;
+    assert_eq!(shown["status"], "303");
+    assert_eq!(t.action(&bad, json!({"extend": {"new_size": 600}})).await.err(), (400, "SFS.TURBO.0011"));
+    assert_eq!(t.delete(&format!("/shares/{bad}")).await.status, 202);
+    advance(&emu, 10);
+    assert_eq!(t.get(&format!("/shares/{bad}")).await.status, 404);
+    assert!(t.ports_of(&bad).await.is_empty());
+
+    // A failed expansion keeps the old size (321); a failed group change
+    // puts the ports back in the old group (332).
+    let sid = id(&t.create("turbo-ok", &n).await.body);
+    assert_eq!(inject(&emu, &sid, "fail").await.0, 200, "fails while creating");
+    let sid = id(&t.create("turbo-ok2", &n).await.body);
+    advance(&emu, 10);
+    assert_eq!(inject(&emu, &sid, "fail").await.0, 400, "nothing under way");
+    assert_eq!(t.action(&sid, json!({"extend": {"new_size": 700}})).await.status, 202);
+    assert_eq!(inject(&emu, &sid, "fail").await.1["sub_status"], "321");
+    advance(&emu, 10);
+    let s = t.show(&sid).await;
+    assert_eq!((s["sub_status"].as_str(), s["size"].as_str()), (Some("321"), Some("500.00")));
+    let g2 = t.group("sg-turbo-f").await;
+    assert_eq!(t.action(&sid, json!({"change_security_group": {"security_group_id": g2}})).await.status, 202);
+    assert_eq!(inject(&emu, &sid, "fail").await.1["sub_status"], "332");
+    let s = t.show(&sid).await;
+    assert_eq!((s["sub_status"].as_str(), s["security_group_id"].as_str()), (Some("332"), Some(&*n.2)));
+    assert!(t.ports_of(&sid).await.iter().all(|p| p["security_groups"] == json!([n.2])));
+
+    // Frozen (800): no operation until thawed.
+    assert_eq!(inject(&emu, &sid, "freeze").await.1["status"], "800");
+    assert_eq!(t.show(&sid).await["status"], "800");
+    assert_eq!(t.action(&sid, json!({"extend": {"new_size": 700}})).await.err(), (400, "SFS.TURBO.0011"));
+    assert_eq!(inject(&emu, &sid, "freeze").await.0, 400);
+    assert_eq!(inject(&emu, &sid, "unfreeze").await.1["status"], "200");
+    assert_eq!(t.action(&sid, json!({"extend": {"new_size": 700}})).await.status, 202);
+    assert_eq!(inject(&emu, &sid, "melt").await.0, 400);
+    assert_eq!(inject(&emu, "11111111-2222-4333-8444-555555555555", "fail").await.0, 404);
+}

@@ -58,6 +58,11 @@ pub fn busy(id: &str) -> ApiError {
     turbo(400, 11, format!("Cluster is doing something: {id}"))
 }
 
+/// 0011 with what the file system is doing instead.
+pub fn busy_with(detail: String) -> ApiError {
+    turbo(400, 11, format!("Cluster is doing something: {detail}"))
+}
+
 pub fn tag_count() -> ApiError {
     turbo(400, 16, "Res tag count already reach max value")
 }

@@ -36,6 +36,13 @@ impl Service for SfsTurbo {
         ]
     }
 
+    fn control(&self, method: &str, parts: &[&str]) -> Option<otc_core::ApiResult<serde_json::Value>> {
+        match (method, parts) {
+            ("POST", ["sfs-turbo", id, event]) => Some(self.inject(id, event)),
+            _ => None,
+        }
+    }
+
     fn catalog(&self) -> Vec<CatalogEntry> {
         // The project id belongs in the catalog URL: otcextensions and
         // gophertelekomcloud append `/sfs-turbo/shares` to it.

@@ -121,6 +121,13 @@ pub struct Turbo {
     /// The Neutron subnet the addresses are taken from.
     pub neutron_subnet_id: String,
     pub security_group_id: String,
+    /// The group a change under way moves away from (restored if it fails).
+    #[serde(default)]
+    pub previous_security_group: Option<String>,
+    /// The region of its project (what the emulator's own API needs to
+    /// act on it without a caller).
+    #[serde(default)]
+    pub region: String,
     pub status: String,
     pub status_since: Timestamp,
     pub sub_status: String,
@@ -303,6 +310,8 @@ mod tests {
             subnet_id: "n".into(),
             neutron_subnet_id: "s".into(),
             security_group_id: "g".into(),
+            previous_security_group: None,
+            region: "eu-de".into(),
             status: status::CREATING.into(),
             status_since: t0,
             sub_status: String::new(),

@@ -147,6 +147,8 @@ impl Turbos<'_, '_> {
             subnet_id: subnet.network.id,
             neutron_subnet_id: subnet.subnet.id,
             security_group_id: spec.security_group_id,
+            previous_security_group: None,
+            region: self.region().to_string(),
             status: status::CREATING.into(),
             status_since: now,
             sub_status: String::new(),
@@ -223,11 +225,50 @@ impl Turbos<'_, '_> {
             let ch = PortChange { security_groups: Some(vec![group.to_string()]), ..Default::default() };
             self.net.update_port(p, ch)?;
         }
-        t.security_group_id = group.to_string();
+        t.previous_security_group = Some(std::mem::replace(&mut t.security_group_id, group.to_string()));
         t.sub_status = sub_status::CHANGING_SG.into();
         t.sub_status_since = self.now();
         self.save(&t)?;
         self.record_job(id, "change_security_group")?;
+        Ok(t)
+    }
+
+    /// What the cloud does on its own, through the emulator's API: the
+    /// operation under way fails (creation 303, expansion 321, security
+    /// group change 332, its ports back in the old group), or the file
+    /// system is frozen for arrears (800) and thawed again.
+    pub fn inject(&mut self, id: &str, event: &str) -> TurboResult<Turbo> {
+        self.purge()?;
+        let mut t = self.share(id)?;
+        let now = self.now();
+        let nothing = || errors::busy_with(format!("{id} has no operation under way that can fail"));
+        match event {
+            "fail" if t.deleting_since.is_some() => return Err(nothing().into()),
+            "fail" if t.status == status::CREATING => (t.status, t.status_since) = (status::CREATE_FAILED.into(), now),
+            "fail" if t.sub_status == sub_status::EXPANDING => {
+                t.target_size = None;
+                (t.sub_status, t.sub_status_since) = (sub_status::EXPAND_FAILED.into(), now);
+            }
+            "fail" if t.sub_status == sub_status::CHANGING_SG => {
+                let old = t.previous_security_group.take().unwrap_or_else(|| t.security_group_id.clone());
+                // The old group may be gone by now: the ports keep the new one then.
+                if self.net.security_group(&old).is_ok() {
+                    for p in &t.ports {
+                        self.net.update_port(p, PortChange { security_groups: Some(vec![old.clone()]), ..Default::default() })?;
+                    }
+                    t.security_group_id = old;
+                }
+                (t.sub_status, t.sub_status_since) = (sub_status::SG_CHANGE_FAILED.into(), now);
+            }
+            "fail" => return Err(nothing().into()),
+            "freeze" if t.status == status::ACTIVE && t.deleting_since.is_none() => {
+                (t.status, t.status_since) = (status::FROZEN.into(), now)
+            }
+            "unfreeze" if t.status == status::FROZEN => (t.status, t.status_since) = (status::ACTIVE.into(), now),
+            "freeze" | "unfreeze" => return Err(errors::busy_with(format!("{id} is in status {}", t.status)).into()),
+            _ => return Err(errors::param(format!("unknown event {event} (fail, freeze, unfreeze)")).into()),
+        }
+        self.save(&t)?;
         Ok(t)
     }
 
