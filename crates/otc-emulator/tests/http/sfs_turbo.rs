@@ -82,6 +82,21 @@ impl<'a> Turbo<'a> {
         self.post("/shares", body(name, n)).await
     }
 
+    /// The TCP ports the inbound rules of `group` open from anywhere.
+    async fn open_ports(&self, group: &str) -> Vec<i64> {
+        let o = self.api.get(&format!("/v2.0/security-group-rules?security_group_id={group}")).await;
+        assert_eq!(o.status, 200, "{}", o.body);
+        let mut ports: Vec<i64> = o.body["security_group_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["direction"] == "ingress" && r["protocol"] == "tcp" && r["remote_ip_prefix"] == "0.0.0.0/0")
+            .map(|r| r["port_range_min"].as_i64().unwrap())
+            .collect();
+        ports.sort();
+        ports
+    }
+
     async fn ports_of(&self, share: &str) -> Vec<Value> {
         let o = self.api.get(&format!("/v2.0/ports?device_id={share}")).await;
         assert_eq!(o.status, 200, "{}", o.body);
@@ -153,6 +168,9 @@ async fn a_file_system_moves_through_its_statuses_on_the_clock() {
     let vip = ports.iter().find(|p| p["device_owner"] == "neutron:VIP_PORT").unwrap();
     assert_eq!(s["export_location"].as_str().unwrap(), format!("{}:/", vip["fixed_ips"][0]["ip_address"].as_str().unwrap()));
     assert!(ports.iter().all(|p| p["security_groups"] == json!([n.2])));
+    // Its group lets NFS in.
+    const NFS: [i64; 6] = [111, 445, 2049, 2051, 2052, 20048];
+    assert_eq!(t.open_ports(&n.2).await, NFS);
 
     // Expand: 121 with the old size until the clock moves, then 221.
     let o = t.action(&sid, json!({"extend": {"new_size": 600}})).await;
@@ -172,6 +190,7 @@ async fn a_file_system_moves_through_its_statuses_on_the_clock() {
     assert_eq!((o.status, o.body.clone()), (202, json!({"id": sid})));
     assert_eq!(t.show(&sid).await["sub_status"], "132");
     assert!(t.ports_of(&sid).await.iter().all(|p| p["security_groups"] == json!([g2])));
+    assert_eq!((t.open_ports(&n.2).await, t.open_ports(&g2).await), (vec![], NFS.to_vec()), "the rules move with it");
     advance(&emu, 10);
     let s = t.show(&sid).await;
     assert_eq!((s["sub_status"].as_str(), s["security_group_id"].as_str()), (Some("232"), Some(&*g2)));
@@ -189,6 +208,7 @@ async fn a_file_system_moves_through_its_statuses_on_the_clock() {
     assert_eq!(o.status, 202, "{}", o.body);
     let delete_job = o.request_id.clone();
     assert!(t.ports_of(&sid).await.is_empty());
+    assert!(t.open_ports(&g2).await.is_empty(), "its rules go with it");
     assert_eq!(t.show(&sid).await["status"], "200");
     assert_eq!(t.action(&sid, json!({"extend": {"new_size": 700}})).await.err(), (400, "SFS.TURBO.0011"));
     assert_eq!(t.delete(&format!("/shares/{sid}")).await.err(), (400, "SFS.TURBO.0011"));
@@ -570,4 +590,35 @@ async fn failures_and_freezing_come_from_the_emulators_api() {
     assert_eq!(t.action(&sid, json!({"extend": {"new_size": 700}})).await.status, 202);
     assert_eq!(inject(&emu, &sid, "melt").await.0, 400);
     assert_eq!(inject(&emu, "11111111-2222-4333-8444-555555555555", "fail").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_users_own_rule_is_left_alone_and_the_rule_quota_is_the_turbo_code() {
+    let mut c = config();
+    let emu = Emu::with({
+        c.network.quotas.security_group_rule = 30;
+        c
+    })
+    .await;
+    let t = Turbo::new(&emu, "eu-de").await;
+    let n = t.network(62).await;
+    let mine = json!({"security_group_rule": {"security_group_id": n.2, "direction": "ingress", "protocol": "tcp",
+        "port_range_min": 2049, "port_range_max": 2049, "remote_ip_prefix": "0.0.0.0/0"}});
+    let mine = id(&t.api.create("/v2.0/security-group-rules", mine, 201, "security_group_rule").await);
+    let sid = id(&t.create("turbo-own-rule", &n).await.body);
+    assert_eq!(t.delete(&format!("/shares/{sid}")).await.status, 202);
+    let o = t.api.get(&format!("/v2.0/security-group-rules/{mine}")).await;
+    assert_eq!(o.status, 200, "the user's rule stays: {}", o.body);
+    assert_eq!(t.open_ports(&n.2).await, vec![2049]);
+
+    // Too few rules left in the quota for the six: nothing is created.
+    let used = t.api.get("/v2.0/security-group-rules").await.body["security_group_rules"].as_array().unwrap().len();
+    for port in 0..(30 - used as i64 - 3) {
+        let r = json!({"security_group_rule": {"security_group_id": n.2, "direction": "ingress", "protocol": "udp",
+            "port_range_min": 1000 + port, "port_range_max": 1000 + port}});
+        t.api.create("/v2.0/security-group-rules", r, 201, "security_group_rule").await;
+    }
+    assert_eq!(t.create("turbo-no-quota", &n).await.err(), (400, "SFS.TURBO.0040"));
+    assert_eq!(t.count().await, 0);
+    assert!(t.api.get("/v2.0/ports").await.body["ports"].as_array().unwrap().iter().all(|p| p["device_owner"] != "neutron:VIP_PORT"));
 }

@@ -99,6 +99,10 @@ pub fn not_enough_ips(subnet: &str) -> ApiError {
     turbo(400, 29, format!("Subnet has not enough ips: {subnet}"))
 }
 
+pub fn sg_quota() -> ApiError {
+    turbo(400, 40, "Insufficient Security Group Quota")
+}
+
 /// A permission rule the file system does not have (the reference's 400).
 pub fn invalid_rule_id() -> ApiError {
     param_raw("Invalid rule id")

@@ -138,6 +138,9 @@ pub struct Turbo {
     /// settle time has passed (its status stays what it was: the API has
     /// no deleting status, and the Terraform provider waits on 100/200).
     pub deleting_since: Option<Timestamp>,
+    /// The inbound rules it added to its security group.
+    #[serde(default)]
+    pub sg_rules: Vec<String>,
     /// Node ports, then the virtual IP's.
     pub ports: Vec<String>,
     pub vip: String,
@@ -318,6 +321,7 @@ mod tests {
             sub_status_since: t0,
             target_size: None,
             deleting_since: None,
+            sg_rules: vec![],
             ports: vec![],
             vip: "10.0.0.9".into(),
             tags: vec![],

@@ -6,7 +6,14 @@
 use super::{errors, node_owner, status, sub_status, Turbo, TurboResult, Turbos, HOLDER, TURBO, VIP_OWNER};
 use otc_core::tags::Tag;
 use otc_vpc::model::ports::{FixedIpSpec, PortChange, PortSpec};
-use otc_vpc::model::{Port, PORT};
+use otc_vpc::model::security_groups::RuleSpec;
+use otc_vpc::model::{Fault, Port, SecurityGroupRule, PORT, SECURITY_GROUP_RULE};
+
+/// The inbound ports a file system opens in its security group, from
+/// anywhere (the user guide's "What resources does SFS occupy"; the
+/// reference's permissions say creation creates security group rules and
+/// deletion deletes them).
+pub const NFS_PORTS: [i64; 6] = [111, 445, 2049, 2051, 2052, 20048];
 
 /// What a creation asks for, already of the right types.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +67,43 @@ fn min_size(expand_type: Option<&str>) -> i64 {
 }
 
 impl Turbos<'_, '_> {
+    /// Adds the NFS rules to `group`; a rule the group already has is the
+    /// user's and stays theirs. Returns the ids of the rules added.
+    fn open_ports(&mut self, group: &str) -> TurboResult<Vec<String>> {
+        let mut ids = Vec::new();
+        for port in NFS_PORTS {
+            let spec = RuleSpec {
+                security_group_id: group.to_string(),
+                direction: "ingress".into(),
+                ethertype: Some("IPv4".into()),
+                protocol: Some("tcp".into()),
+                port_range_min: Some(port),
+                port_range_max: Some(port),
+                remote_ip_prefix: Some("0.0.0.0/0".into()),
+                description: "SFS Turbo".into(),
+                ..Default::default()
+            };
+            match self.net.create_rule(spec) {
+                Ok(r) => ids.push(r.id),
+                Err(Fault::DuplicateRule(_)) => {}
+                Err(Fault::Quota(_)) => return Err(errors::sg_quota().into()),
+                Err(f) => return Err(f.into()),
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Removes the rules a file system added (those the user has not
+    /// deleted already).
+    fn close_ports(&mut self, ids: &[String]) -> TurboResult<()> {
+        for id in ids {
+            if self.net.find::<SecurityGroupRule>(SECURITY_GROUP_RULE, id)?.is_some() {
+                self.net.delete_rule(id)?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn usage(&mut self) -> TurboResult<Usage> {
         let shares = self.shares()?;
         Ok(Usage { shares: shares.len() as i64, capacity: shares.iter().map(|s| s.target_size.unwrap_or(s.size)).sum() })
@@ -130,6 +174,7 @@ impl Turbos<'_, '_> {
         for r in [&spec.vpc_id, &subnet.network.id, &subnet.subnet.id] {
             self.net.hold(r, HOLDER, &id)?;
         }
+        let sg_rules = self.open_ports(&spec.security_group_id)?;
         let now = self.now();
         let t = Turbo {
             id: id.clone(),
@@ -155,6 +200,7 @@ impl Turbos<'_, '_> {
             sub_status_since: now,
             target_size: None,
             deleting_since: None,
+            sg_rules,
             ports,
             vip,
             tags: spec.tags,
@@ -182,6 +228,8 @@ impl Turbos<'_, '_> {
         for r in [t.vpc_id.clone(), t.subnet_id.clone(), t.neutron_subnet_id.clone()] {
             self.net.release_hold(&r, id)?;
         }
+        let rules = std::mem::take(&mut t.sg_rules);
+        self.close_ports(&rules)?;
         t.deleting_since = Some(self.now());
         self.save(&t)?;
         self.record_job(id, "delete_share")?;
@@ -225,6 +273,11 @@ impl Turbos<'_, '_> {
             let ch = PortChange { security_groups: Some(vec![group.to_string()]), ..Default::default() };
             self.net.update_port(p, ch)?;
         }
+        if group != t.security_group_id {
+            let old = std::mem::take(&mut t.sg_rules);
+            self.close_ports(&old)?;
+            t.sg_rules = self.open_ports(group)?;
+        }
         t.previous_security_group = Some(std::mem::replace(&mut t.security_group_id, group.to_string()));
         t.sub_status = sub_status::CHANGING_SG.into();
         t.sub_status_since = self.now();
@@ -252,10 +305,13 @@ impl Turbos<'_, '_> {
             "fail" if t.sub_status == sub_status::CHANGING_SG => {
                 let old = t.previous_security_group.take().unwrap_or_else(|| t.security_group_id.clone());
                 // The old group may be gone by now: the ports keep the new one then.
-                if self.net.security_group(&old).is_ok() {
+                if old != t.security_group_id && self.net.security_group(&old).is_ok() {
                     for p in &t.ports {
                         self.net.update_port(p, PortChange { security_groups: Some(vec![old.clone()]), ..Default::default() })?;
                     }
+                    let new = std::mem::take(&mut t.sg_rules);
+                    self.close_ports(&new)?;
+                    t.sg_rules = self.open_ports(&old)?;
                     t.security_group_id = old;
                 }
                 (t.sub_status, t.sub_status_since) = (sub_status::SG_CHANGE_FAILED.into(), now);
