@@ -355,6 +355,9 @@ async fn a_file_system_holds_its_network_until_deleted() {
         let o = t.api.delete(&format!("/v2.0/ports/{}", id(p))).await;
         assert_eq!(o.status, 409, "{}", o.body);
     }
+    // Nor through the VPC API's private IPs.
+    let o = t.api.delete(&format!("/v1/{{pid}}/privateips/{}", id(&vip))).await;
+    assert_eq!((o.status, o.code.as_str()), (409, "VPC.0707"), "{}", o.body);
     assert_eq!(t.ports_of(&sid).await.len(), 3);
 
     assert_eq!(t.delete(&format!("/shares/{sid}")).await.status, 202);
