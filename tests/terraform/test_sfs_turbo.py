@@ -42,6 +42,8 @@ def test_sfs_turbo_lifecycle(workspace, emulator, access_key, auth):
     assert (share["status"], share["size"], share["security_group_id"]) == ("200", "500.00", ids["one"]), share
     assert out["turbo"]["size"] == 500 and out["turbo"]["available_capacity"] == "500.00"
     assert out["turbo"]["export_location"] == share["export_location"] and out["turbo"]["version"] == "1.0.0"
+    found = ws.state_values("data.opentelekomcloud_sfs_turbo_share_v1.turbo")
+    assert (found["id"], found["size"], found["vpc_id"], found["security_group_id"]) == (ids["turbo"], 500, ids["vpc"], ids["one"]), found
     ports = emulator.get(f"/vpc/v2.0/ports?device_id={ids['turbo']}").json()["ports"]
     assert len(ports) == 3 and all(p["security_groups"] == [ids["one"]] for p in ports), ports
 

@@ -63,6 +63,11 @@ resource "opentelekomcloud_sfs_turbo_share_v1" "turbo" {
   security_group_id = var.security_group == "one" ? opentelekomcloud_networking_secgroup_v2.one.id : opentelekomcloud_networking_secgroup_v2.two.id
 }
 
+# The data source lists the file systems and picks one by name.
+data "opentelekomcloud_sfs_turbo_share_v1" "turbo" {
+  name = opentelekomcloud_sfs_turbo_share_v1.turbo.name
+}
+
 output "ids" {
   value = {
     vpc    = opentelekomcloud_vpc_v1.vpc.id

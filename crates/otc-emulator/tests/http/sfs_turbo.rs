@@ -625,3 +625,27 @@ async fn a_users_own_rule_is_left_alone_and_the_rule_quota_is_the_turbo_code() {
     assert_eq!(t.count().await, 0);
     assert!(t.api.get("/v2.0/ports").await.body["ports"].as_array().unwrap().iter().all(|p| p["device_owner"] != "neutron:VIP_PORT"));
 }
+
+#[tokio::test]
+async fn a_full_subnet_is_refused_and_nothing_is_taken() {
+    let emu = Emu::start().await;
+    let t = Turbo::new(&emu, "eu-de").await;
+    let (vpc, net) = t.api.vpc_with_subnet("10.63.0.0/16", "10.63.1.0/28", "10.63.1.1").await;
+    let sg = t.group("sg-small").await;
+    let n = (vpc, net.clone(), sg);
+    let mut made = 0;
+    let refused = loop {
+        let o = t.create(&format!("turbo-small-{made}"), &n).await;
+        if o.status != 202 {
+            break o;
+        }
+        made += 1;
+        assert!(made < 8, "a /28 cannot hold {made} file systems");
+    };
+    assert_eq!(refused.err(), (400, "SFS.TURBO.0029"));
+    assert!(made >= 1);
+    assert_eq!(t.count().await, made);
+    let o = t.api.get(&format!("/v2.0/ports?network_id={net}")).await;
+    let vips = o.body["ports"].as_array().unwrap().iter().filter(|p| p["device_owner"] == "neutron:VIP_PORT").count();
+    assert_eq!(vips, made, "the refused creation took no address");
+}
