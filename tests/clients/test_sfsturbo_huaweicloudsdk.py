@@ -155,4 +155,8 @@ def test_share_lifecycle(emulator, project, client):
     with pytest.raises(ClientRequestException) as e:
         client.delete_share(DeleteShareRequest(share_id=sid))
     assert e.value.status_code == 404
+    # The network it used is free again.
     api(emulator, project, "DELETE", f"/v1/{{pid}}/vpcs/{vpc}/subnets/{subnet}")
+    for group in (sg, sg2):
+        api(emulator, project, "DELETE", f"/v1/{{pid}}/security-groups/{group}")
+    api(emulator, project, "DELETE", f"/v1/{{pid}}/vpcs/{vpc}")
