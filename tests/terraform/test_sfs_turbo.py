@@ -28,7 +28,7 @@ LISTS = {
 }
 
 
-@pytest.mark.parametrize("auth", ["password"])
+@pytest.mark.parametrize("auth", ["password", "aksk"])
 def test_sfs_turbo_lifecycle(workspace, emulator, access_key, auth):
     ws = workspace("sfs_turbo", credentials(auth, access_key))
     ws.run("init")
