@@ -39,6 +39,8 @@ pub enum Family {
     /// (`kind` carries the Resource), and only an `Authorization: OBS`
     /// signature authenticates.
     Obs,
+    /// SFS Turbo: `{"errCode": "SFS.TURBO.xxxx", "errMsg"}`.
+    SfsTurbo,
 }
 
 impl Family {

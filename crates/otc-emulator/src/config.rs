@@ -163,3 +163,16 @@ impl Config {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FileConfig;
+
+    #[test]
+    fn sfs_turbo_settings_parse_as_the_readme_writes_them() {
+        let f: FileConfig = toml::from_str("[sfs]\nturbo_seconds = 5\n\n[sfs.turbo_quotas]\nshares = 3\n").unwrap();
+        let sfs = f.sfs.unwrap();
+        assert_eq!((sfs.turbo_seconds, sfs.turbo_quotas.shares, sfs.turbo_quotas.capacity), (5, 3, 1_048_576));
+        assert!(toml::from_str::<FileConfig>("[sfs.turbo_quotas]\nfiles = 1\n").is_err(), "unknown keys are refused");
+    }
+}

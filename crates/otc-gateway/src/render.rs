@@ -99,6 +99,7 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
         Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
         // Rendered as XML by `obs_error`; this is what the JSON would be.
         Family::Obs => json!({"Code": err.code, "Message": msg, "RequestId": request_id}),
+        Family::SfsTurbo => json!({"errCode": err.code, "errMsg": msg}),
     }
 }
 
@@ -189,6 +190,7 @@ mod tests {
         assert_eq!(error_body(Family::Neutron, &e, "r")["NeutronError"]["type"], "NotFound");
         assert_eq!(error_body(Family::Gateway, &e, "r")["request_id"], "r");
         assert_eq!(error_body(Family::Ecs, &e, "r"), json!({"error": {"code": "VPC.0101", "message": "not found"}}));
+        assert_eq!(error_body(Family::SfsTurbo, &e, "r"), json!({"errCode": "VPC.0101", "errMsg": "not found"}));
         assert_eq!(error_body(Family::Manila, &e, "r"), json!({"itemNotFound": {"code": 404, "message": "not found"}}));
         let quota = ApiError::new(413, "overLimit", "Quota exceeded");
         assert_eq!(

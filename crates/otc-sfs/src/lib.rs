@@ -5,14 +5,18 @@
 //!
 //! Built on the network model ([`otc_vpc::model::Net`]) in the same
 //! transaction, so an access rule can only name a VPC of the caller.
-//! The general-purpose file system (SFS 3.0) is a service of its own in
-//! this crate ([`sfs3::Sfs3`]).
+//! SFS Turbo ([`turbo`], `sfsturbo` in the catalog) shares the crate and
+//! the network model. The general-purpose file system (SFS 3.0) is a
+//! service of its own in this crate ([`sfs3::Sfs3`]).
 
 pub mod api;
 pub mod errors;
 pub mod model;
 mod ops;
 pub mod sfs3;
+pub mod turbo;
+
+pub use turbo::SfsTurbo;
 
 use model::{FileSystems, Refusal, SfsResult};
 use otc_core::api::Input;
@@ -50,6 +54,25 @@ pub struct SfsConfig {
     /// of an access rule.
     pub access_seconds: i64,
     pub quotas: SfsQuotas,
+    /// Each of SFS Turbo's `100` (creating), expanding (`121`), security
+    /// group change (`132`) and deletion.
+    pub turbo_seconds: i64,
+    pub turbo_quotas: TurboQuotas,
+}
+
+/// SFS Turbo's quotas (`GET /sfs-turbo/quotas`): the reference's example
+/// shows 400 file systems; capacity in GiB (-1 is unlimited).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TurboQuotas {
+    pub shares: i64,
+    pub capacity: i64,
+}
+
+impl Default for TurboQuotas {
+    fn default() -> Self {
+        TurboQuotas { shares: 400, capacity: 1_048_576 }
+    }
 }
 
 /// The capacity-oriented SFS service (`sfs` prefix and host).

@@ -1,6 +1,6 @@
 //! The operation table of the capacity-oriented API (Manila v2 under
-//! `/sfs`). Documented operations not listed here (SFS Turbo, the
-//! general-purpose file system) answer 404 APIGW.0101.
+//! `/sfs`). SFS Turbo is a service of its own (`turbo/ops.rs`); the
+//! general-purpose file system is not served (404 APIGW.0101).
 
 use crate::api::version;
 use crate::Sfs;

@@ -4,9 +4,9 @@
 
 pub mod jobs;
 pub mod keypairs;
-pub mod server_groups;
 pub mod nics;
 pub mod resize;
+pub mod server_groups;
 pub mod servers;
 pub mod volumes;
 

@@ -56,7 +56,9 @@ async fn regions_services_endpoints_catalog_domains() {
     let b: Value = emu.call(Method::GET, "/v3/services?type=sharev2", Some(&t), None).await.json().await.unwrap();
     assert_eq!(b["services"].as_array().unwrap().len(), 1, "SFS capacity-oriented is served");
     let b: Value = emu.call(Method::GET, "/v3/services?type=sfsturbo", Some(&t), None).await.json().await.unwrap();
-    assert!(b["services"].as_array().unwrap().is_empty(), "SFS Turbo is not served yet");
+    assert_eq!(b["services"].as_array().unwrap().len(), 1, "SFS Turbo is served");
+    let b: Value = emu.call(Method::GET, "/v3/services?type=rds", Some(&t), None).await.json().await.unwrap();
+    assert!(b["services"].as_array().unwrap().is_empty(), "RDS is not served");
     assert_eq!(emu.call(Method::GET, "/v3/services/nope", Some(&t), None).await.status(), 404);
 
     let b: Value =

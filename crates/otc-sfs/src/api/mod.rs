@@ -8,6 +8,7 @@ pub mod quotas;
 pub mod sfs3;
 pub mod shares;
 pub mod tags;
+pub mod turbo;
 pub mod types;
 pub mod version;
 pub mod versions;

@@ -19,6 +19,7 @@ pub mod sfs3;
 pub mod sfs3_tags;
 pub mod shares;
 pub mod tags;
+pub mod turbo;
 
 use crate::SfsConfig;
 use chrono::Duration;

@@ -322,9 +322,11 @@ impl Net<'_> {
         self.remove(PORT, &port.id)
     }
 
-    /// Neutron's port delete: router interfaces are removed through the router.
+    /// Neutron's port delete: router interfaces are removed through the
+    /// router, a held port (an SFS Turbo virtual IP) by its holder.
     pub fn delete_port(&mut self, id: &str) -> ModelResult<()> {
         let p = self.port(id)?;
+        self.check_unheld(Res::Port, id)?;
         if p.device_owner == OWNER_ROUTER_INTERFACE {
             return Err(Fault::InUse(Res::Port, id.to_string(), Dependency::PortInUse));
         }

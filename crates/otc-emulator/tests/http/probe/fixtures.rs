@@ -281,6 +281,24 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let o = api.post(&format!("/sfs/v2/{{pid}}/sfs/{share}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
     assert_eq!(o.status, 204, "{}", o.body);
 
+    // SFS Turbo: a file system in the first VPC with a permission rule
+    // and a tag; its creation's job is named by the answer's request id.
+    let turbo = json!({"share": {"name": "probe-turbo", "share_proto": "NFS", "share_type": "STANDARD", "size": 500,
+        "availability_zone": zone, "vpc_id": vpc, "subnet_id": net, "security_group_id": sg}});
+    let r =
+        api.emu.call(reqwest::Method::POST, &format!("/sfs-turbo/v1/{}/sfs-turbo/shares", api.pid), Some(&api.token), Some(turbo)).await;
+    assert_eq!(r.status(), 202);
+    let job = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let turbo = id(&r.json::<Value>().await.unwrap());
+    f.add(&["sfs-turbo:share_id"], &turbo, p);
+    f.add(&["sfs-turbo:job_id"], &job, p);
+    let rule = json!({"rules": [{"ip_cidr": "10.40.0.0/16", "rw_type": "rw", "user_type": "root_squash"}]});
+    let o = api.post(&format!("/sfs-turbo/v1/{{pid}}/sfs-turbo/shares/{turbo}/fs/perm-rules"), rule).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["sfs-turbo:rule_id"], &str_at(&o.body, "/rules/0/id"), p);
+    let o = api.post(&format!("/sfs-turbo/v1/{{pid}}/sfs-turbo/{turbo}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+
     // Identity: a sub-project and an access key of the caller; the
     // caller's user and domain; a catalog service and endpoint.
     let o = api.post("/v3/projects", json!({"project": {"name": format!("{region}_probe")}})).await;

@@ -107,6 +107,7 @@ pub fn envelope_problem(family: Family, status: u16, body: &Value) -> Option<Str
         Family::Ecs => is_str(body, "/error/code") && is_str(body, "/error/message"),
         // Only the gateway's own answers are JSON on an OBS API.
         Family::Obs => false,
+        Family::SfsTurbo => body["errCode"].as_str().is_some_and(|c| c.starts_with("SFS.TURBO.")) && is_str(body, "/errMsg"),
     };
     (!ok).then(|| format!("not a {family:?} error envelope"))
 }
