@@ -613,7 +613,7 @@ impl Compute {
 
     fn ecs_txn<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> Result<R, Refusal> {
         let ctx = input.ctx()?;
-        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
+        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg, request_id: &ctx.request_id }))
     }
 
     fn ecs_call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> ApiResult<R> {
