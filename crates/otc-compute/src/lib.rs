@@ -120,7 +120,7 @@ impl Compute {
     where
         E: From<otc_store::StoreError> + From<otc_vpc::model::Fault>,
     {
-        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
+        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg, request_id: &ctx.request_id }))
     }
 
     pub fn config(&self) -> &ComputeConfig {

@@ -154,6 +154,8 @@ impl Service for Compute {
         ops.extend(crate::api::quotas::ops(s));
         ops.extend(crate::api::nova_tags::ops(s));
         ops.extend(crate::api::nics::routes::ecs(s));
+        ops.extend(crate::api::nova_extras::ops(s));
+        ops.extend(crate::api::server_extras::ops(s));
         ops
     }
 

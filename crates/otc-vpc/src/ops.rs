@@ -73,6 +73,9 @@ impl Service for Vpc {
             Op::new("GET", "/v2.0/floatingips/{floatingip_id}", Project, Neutron, handler(s, Vpc::neutron_show_floatingip)),
             Op::new("PUT", "/v2.0/floatingips/{floatingip_id}", Project, Neutron, handler(s, Vpc::neutron_update_floatingip)),
             Op::new("DELETE", "/v2.0/floatingips/{floatingip_id}", Project, Neutron, handler(s, Vpc::neutron_delete_floatingip)),
+            Op::new("GET", "/v2.0/quotas/{project_id}", Project, Neutron, handler(s, Vpc::neutron_quota)),
+            Op::new("GET", "/v2.0/quotas/{project_id}/default", Project, Neutron, handler(s, Vpc::neutron_quota_default)),
+            Op::new("GET", "/v2.0/quotas/{project_id}/details.json", Project, Neutron, handler(s, Vpc::neutron_quota_details)),
             Op::new("GET", "/v2.0/network-ip-availabilities/{network_id}", Project, Vpc, handler(s, Vpc::network_ip_availability)),
         ];
         ops.extend(crate::api::v1::ops(s));

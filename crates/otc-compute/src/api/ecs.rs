@@ -612,7 +612,7 @@ impl Compute {
 
     pub(crate) fn ecs_txn<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> Result<R, Refusal> {
         let ctx = input.ctx()?;
-        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg }))
+        self.vpc.run_as(ctx, |net| f(&mut Model { net, user_id: &ctx.user_id, cfg: &self.cfg, request_id: &ctx.request_id }))
     }
 
     fn ecs_call<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut Model<'_, '_>) -> Result<R, Refusal>) -> ApiResult<R> {
@@ -967,7 +967,7 @@ impl Compute {
             Ok(json!({"server": {
                 "tenant_id": s.project_id, "image": "", "accessIPv4": "", "accessIPv6": "", "addresses": addresses,
                 "metadata": self.ecs_metadata(&s, &env), "description": s.description,
-                "created": iso_seconds(s.created_at), "updated": iso_seconds(s.updated_at), "hostId": host_id(&s),
+                "created": iso_seconds(s.created_at), "updated": iso_seconds(s.updated_at), "hostId": host_id(&s, &env.host(&s)),
                 "OS-EXT-SRV-ATTR:hostname": hostname(&s),
                 "flavor": {"id": s.flavor_id, "links": [{"rel": "bookmark", "href": format!("{base}/ecs/{pid}/flavors/{}", s.flavor_id)}]},
                 "OS-DCF:diskConfig": "MANUAL", "user_id": s.user_id, "name": s.name, "progress": 0,
@@ -1032,9 +1032,9 @@ impl Compute {
         let mut v = json!({
             "id": s.id, "name": s.name, "description": s.description, "status": view.status,
             "OS-EXT-STS:vm_state": view.vm_state, "OS-EXT-STS:task_state": view.task_state, "OS-EXT-STS:power_state": view.power_state,
-            "updated": iso_seconds(s.updated_at), "created": iso_seconds(s.created_at), "hostId": host_id(s),
-            "OS-EXT-SRV-ATTR:host": format!("host-{}", s.availability_zone),
-            "OS-EXT-SRV-ATTR:hypervisor_hostname": format!("nova-{}", s.availability_zone),
+            "updated": iso_seconds(s.updated_at), "created": iso_seconds(s.created_at), "hostId": host_id(s, &env.host(s)),
+            "OS-EXT-SRV-ATTR:host": format!("host-{}", env.host(s)),
+            "OS-EXT-SRV-ATTR:hypervisor_hostname": format!("nova-{}", env.host(s)),
             "OS-EXT-SRV-ATTR:instance_name": format!("instance-{}", &s.id[..8]),
             "OS-EXT-SRV-ATTR:hostname": hostname(s), "OS-EXT-SRV-ATTR:reservation_id": reservation(s),
             "OS-EXT-SRV-ATTR:launch_index": s.launch_index, "OS-EXT-SRV-ATTR:kernel_id": "", "OS-EXT-SRV-ATTR:ramdisk_id": "",
@@ -1053,7 +1053,12 @@ impl Compute {
             "metadata": self.ecs_metadata(s, env),
             "tags": s.tags,
             "sys_tags": [{"key": "_sys_enterprise_project_id", "value": project_of(s)}],
-            "os:scheduler_hints": {},
+            // The group the server was placed in, as a one-element list
+            // (gophertelekomcloud's OsSchedulerHints; ecs_instance_v1 reads it back).
+            "os:scheduler_hints": match env.server_groups.iter().find(|g| g.members.iter().any(|m| m.server_id == s.id)) {
+                Some(g) => json!({"group": [g.id]}),
+                None => json!({}),
+            },
             "locked": s.locked, "config_drive": "", "accessIPv4": "", "accessIPv6": "", "fault": null, "host_status": "UP",
             "tenant_id": s.project_id, "user_id": s.user_id,
         });
@@ -1139,12 +1144,25 @@ struct Env {
     groups: Vec<SecurityGroup>,
     networks: Vec<Network>,
     volumes: Vec<EvsVolume>,
+    server_groups: Vec<crate::model::server_groups::ServerGroup>,
 }
 
 impl Env {
     fn load(m: &mut Model<'_, '_>) -> Result<Env, Refusal> {
         let volumes = m.with_disks(|d| d.volumes())?;
-        Ok(Env { ports: m.net.ports()?, eips: m.net.eips()?, groups: m.net.security_groups()?, networks: m.net.networks()?, volumes })
+        Ok(Env {
+            ports: m.net.ports()?,
+            eips: m.net.eips()?,
+            groups: m.net.security_groups()?,
+            networks: m.net.networks()?,
+            volumes,
+            server_groups: m.server_groups()?,
+        })
+    }
+
+    /// The host the server runs on (see `server_groups::host_label`).
+    fn host(&self, s: &Server) -> String {
+        crate::model::server_groups::host_label(&self.server_groups, &s.id, &s.availability_zone)
     }
 
     /// A server's ports in NIC order.
@@ -1183,11 +1201,11 @@ fn project_of(s: &Server) -> &str {
 }
 
 /// 56 hex characters from the project and zone, as ECS shows host ids.
-fn host_id(s: &Server) -> String {
+fn host_id(s: &Server, host: &str) -> String {
     use md5::{Digest, Md5};
     let hex = |x: &str| Md5::digest(x.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let a = hex(&format!("{}{}", s.project_id, s.availability_zone));
-    let b = hex(&format!("{}{}", s.availability_zone, s.project_id));
+    let a = hex(&format!("{}{}", s.project_id, host));
+    let b = hex(&format!("{}{}", host, s.project_id));
     format!("{a}{}", &b[..24])
 }
 

@@ -366,6 +366,7 @@ impl Compute {
             .map(|g| json!({"name": groups.iter().find(|x| &x.id == g).map(|x| x.name.clone()).unwrap_or_else(|| g.clone())}))
             .collect();
         let flavor = self.cfg.flavor(&s.flavor_id);
+        let host = crate::model::server_groups::host_label(&m.server_groups()?, &s.id, &s.availability_zone);
         let flavor_json = if mv >= (2, 47) {
             json!({"vcpus": flavor.map(|f| f.vcpus).unwrap_or(0), "ram": flavor.map(|f| f.ram).unwrap_or(0), "disk": 0, "ephemeral": 0, "swap": 0,
                 "original_name": s.flavor_id, "extra_specs": flavor.map(Self::extra_specs).unwrap_or(json!({}))})
@@ -374,13 +375,13 @@ impl Compute {
         };
         let mut v = json!({
             "id": s.id, "name": s.name, "status": view.status, "tenant_id": s.project_id, "user_id": s.user_id,
-            "metadata": s.metadata, "hostId": format!("{:x}", md5_hex(&format!("{}{}", s.project_id, s.availability_zone))),
+            "metadata": s.metadata, "hostId": format!("{:x}", md5_hex(&format!("{}{}", s.project_id, host))),
             "image": {"id": s.image_id, "links": [{"rel": "bookmark", "href": format!("{}/ecs/{pid}/images/{}", input.base_url, s.image_id)}]},
             "flavor": flavor_json, "created": iso_seconds(s.created_at), "updated": iso_seconds(s.updated_at),
             "addresses": addresses, "accessIPv4": "", "accessIPv6": "", "links": self.links(input, v2, &pid, "servers", &s.id),
             "key_name": s.key_name, "progress": 0, "config_drive": "", "security_groups": sg_names,
             "OS-DCF:diskConfig": "MANUAL", "OS-EXT-AZ:availability_zone": s.availability_zone,
-            "OS-EXT-SRV-ATTR:host": format!("host-{}", s.availability_zone), "OS-EXT-SRV-ATTR:hypervisor_hostname": format!("nova-{}", s.availability_zone),
+            "OS-EXT-SRV-ATTR:host": format!("host-{host}"), "OS-EXT-SRV-ATTR:hypervisor_hostname": format!("nova-{host}"),
             "OS-EXT-SRV-ATTR:instance_name": format!("instance-{}", &s.id[..8]),
             "OS-EXT-STS:vm_state": view.vm_state, "OS-EXT-STS:task_state": view.task_state, "OS-EXT-STS:power_state": view.power_state,
             "OS-SRV-USG:launched_at": if view.status == "BUILD" { Value::Null } else { json!(iso_micros(s.created_at).trim_end_matches('Z').to_string()) },

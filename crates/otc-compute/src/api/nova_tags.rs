@@ -194,10 +194,6 @@ impl Compute {
 
     // --- ECS v1 ----------------------------------------------------------------------
 
-    fn ecs_run<R>(&self, input: &Input<'_>, f: impl FnOnce(&mut crate::model::Compute<'_, '_>) -> Result<R, Fault>) -> ApiResult<R> {
-        self.run(input.ctx()?, f).map_err(crate::errors::ecs_fault)
-    }
-
     /// Every tag key of the project's servers with the values it has.
     pub fn ecs_project_tags(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let servers = self.ecs_run(input, |m| m.servers())?;

@@ -191,7 +191,7 @@ mod tests {
         store
             .txn(|tx| {
                 let mut net = Net { tx, project: region, region, now: chrono::Utc::now(), cfg: &vcfg };
-                f(&mut Compute { net: &mut net, user_id: "u1", cfg: &ccfg })
+                f(&mut Compute { net: &mut net, user_id: "u1", cfg: &ccfg, request_id: "r1" })
             })
             .unwrap()
     }

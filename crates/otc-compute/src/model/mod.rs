@@ -2,11 +2,13 @@
 //! store transaction as the project's network ([`otc_vpc::model::Net`]),
 //! so a server's ports are claimed, shown and released with it.
 
+pub mod actions;
 pub mod jobs;
 pub mod keypairs;
 pub mod nics;
 pub mod resize;
 pub mod server_groups;
+pub mod server_settings;
 pub mod servers;
 pub mod volumes;
 
@@ -101,4 +103,6 @@ pub struct Compute<'n, 'a> {
     pub net: &'n mut Net<'a>,
     pub user_id: &'n str,
     pub cfg: &'n ComputeConfig,
+    /// The HTTP request's id (instance actions record it).
+    pub request_id: &'n str,
 }

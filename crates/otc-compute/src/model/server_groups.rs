@@ -154,3 +154,13 @@ impl Compute<'_, '_> {
         Ok(self.server_groups()?.into_iter().find(|g| g.members.iter().any(|m| m.server_id == server_id)))
     }
 }
+
+/// The host a server runs on, as the views name it: its zone for host 0
+/// (every server outside a group), `<zone>-h<n>` for the other hosts an
+/// anti-affinity group spreads over, so members show distinct `hostId`s.
+pub fn host_label(groups: &[ServerGroup], server_id: &str, az: &str) -> String {
+    match groups.iter().flat_map(|g| &g.members).find(|m| m.server_id == server_id) {
+        Some(m) if m.host > 0 => format!("{az}-h{}", m.host),
+        _ => az.to_string(),
+    }
+}

@@ -298,6 +298,7 @@ impl Compute<'_, '_> {
             if let Some(g) = &spec.group {
                 self.join_server_group(g, &id, &az)?;
             }
+            self.record_action(&id, "create")?;
             out.push(s);
         }
         Ok(out)
@@ -429,6 +430,7 @@ impl Compute<'_, '_> {
                 s.locked = action == Action::Lock;
                 s.updated_at = self.net.now;
                 self.save(&s)?;
+                self.record_action(id, if s.locked { "lock" } else { "unlock" })?;
                 return Ok(s);
             }
         };
@@ -436,6 +438,12 @@ impl Compute<'_, '_> {
         s.stage_since = self.net.now;
         s.updated_at = self.net.now;
         self.save(&s)?;
+        let recorded = match action {
+            Action::Start => "start",
+            Action::Stop => "stop",
+            _ => "reboot",
+        };
+        self.record_action(id, recorded)?;
         Ok(s)
     }
 
@@ -460,6 +468,8 @@ impl Compute<'_, '_> {
         self.forget_group_member(id)?;
         // A resize waiting for confirmation goes with its server.
         self.net.tx.delete(super::resize::PENDING_RESIZE, id)?;
+        self.forget_server_settings(id)?;
+        self.record_action(id, "delete")?;
         self.net.remove(SERVER, id)?;
         Ok(())
     }

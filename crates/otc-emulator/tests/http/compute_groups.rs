@@ -40,6 +40,16 @@ async fn anti_affinity_places_members_on_distinct_hosts_of_a_zone() {
         assert_eq!(o.status, 202, "{}", o.body);
         members.push(id(&o.body["server"]));
     }
+    // Distinct hosts show as distinct hostIds, in Nova and in ECS.
+    let host = |b: &Value| {
+        (b["server"]["hostId"].as_str().unwrap().to_string(), b["server"]["OS-EXT-SRV-ATTR:host"].as_str().unwrap().to_string())
+    };
+    let a = host(&api.get(&format!("/v2.1/{{pid}}/servers/{}", members[0])).await.body);
+    let b = host(&api.get(&format!("/v2.1/{{pid}}/servers/{}", members[1])).await.body);
+    assert!(a.0 != b.0 && a.1 != b.1, "{a:?} {b:?}");
+    let a = host(&api.get(&format!("/v1/{{pid}}/cloudservers/{}", members[0])).await.body);
+    let b = host(&api.get(&format!("/v1/{{pid}}/cloudservers/{}", members[1])).await.body);
+    assert!(a.0 != b.0 && a.1 != b.1, "{a:?} {b:?}");
     // Both hosts of eu-de-01 hold a member: a third there cannot be placed.
     let ports_before = api.get("/v2.0/ports").await.body["ports"].as_array().unwrap().len();
     let o = api.post("/v2.1/{pid}/servers", nova_server("m2", &net, "eu-de-01", &gid)).await;
@@ -165,6 +175,10 @@ async fn ecs_groups_with_member_actions_and_scheduler_hints() {
     assert_eq!(o.status, 200, "{}", o.body);
     let free = o.body["serverIds"][0].as_str().unwrap().to_string();
 
+    let shown = api.get(&format!("/v1/{{pid}}/cloudservers/{first}")).await;
+    assert_eq!(shown.body["server"]["os:scheduler_hints"], json!({"group": [gid]}));
+    let shown = api.get(&format!("/v1/{{pid}}/cloudservers/{free}")).await;
+    assert_eq!(shown.body["server"]["os:scheduler_hints"], json!({}));
     let list = api.get("/v1/{pid}/cloudservers/os-server-groups").await;
     assert_eq!(list.body["server_groups"].as_array().unwrap().len(), 2);
     let page = api.get("/v1/{pid}/cloudservers/os-server-groups?limit=1").await;

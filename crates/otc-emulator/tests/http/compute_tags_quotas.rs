@@ -164,3 +164,30 @@ async fn quota_sets_are_the_models_quotas() {
     assert_eq!((o.status, o.body["forbidden"]["message"].is_string()), (403, true), "another project's quotas: {}", o.body);
     assert_eq!(api.get("/v2.1/{pid}/os-quota-sets/nope/defaults").await.status, 403);
 }
+
+/// `openstack quota show` also reads Neutron's quotas: the network model's.
+#[tokio::test]
+async fn neutron_quotas_are_the_network_models() {
+    let mut c = config();
+    c.network.quotas.subnet = 9;
+    c.network.quotas.public_ip = 4;
+    let emu = Emu::with(c).await;
+    let api = Api::new(&emu, "eu-de").await;
+    api.vpc_with_subnet("10.1.0.0/16", "10.1.1.0/24", "10.1.1.1").await;
+    for suffix in ["", "/default"] {
+        let o = api.get(&format!("/v2.0/quotas/{{pid}}{suffix}")).await;
+        assert_eq!(o.status, 200, "{}", o.body);
+        let q = &o.body["quota"];
+        assert_eq!(
+            (q["network"].as_i64(), q["subnet"].as_i64(), q["floatingip"].as_i64(), q["port"].as_i64()),
+            (Some(9), Some(9), Some(4), Some(-1))
+        );
+        assert_eq!(q["router"], 150);
+    }
+    let o = api.get("/v2.0/quotas/{pid}/details.json").await;
+    assert_eq!((o.body["quota"]["subnet"]["limit"].as_i64(), o.body["quota"]["subnet"]["used"].as_i64()), (Some(9), Some(1)));
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(api.get(&format!("/v2.0/quotas/{}", nl.pid)).await.status, 403);
+    let ext = api.get("/v2.0/extensions/quotas").await;
+    assert_eq!(ext.status, 200);
+}

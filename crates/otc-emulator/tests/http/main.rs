@@ -5,6 +5,7 @@ mod autoscaling_more;
 mod bad_input;
 mod common;
 mod compute_ecs;
+mod compute_extras;
 mod compute_groups;
 mod compute_nova;
 mod compute_server_ops;

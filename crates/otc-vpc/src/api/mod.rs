@@ -7,6 +7,7 @@
 pub mod body;
 pub mod listing;
 pub mod neutron;
+pub mod neutron_quotas;
 pub mod tags;
 pub mod v1;
 pub mod v3;

@@ -325,6 +325,7 @@ impl Vpc {
             ("binding", "Port Binding"),
             ("network-ip-availability", "Network IP Availability"),
             ("extraroute", "Neutron Extra Route"),
+            ("quotas", "Quota management support"),
         ]
         .iter()
         .map(
