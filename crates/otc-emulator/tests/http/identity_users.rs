@@ -238,7 +238,8 @@ async fn otc_user_lifecycle() {
 
     let (s, _, b) = call(&emu, Method::GET, &format!("/v3.0/OS-USER/users/{id}"), &t, None).await;
     assert_eq!(s, 200);
-    assert_eq!(b["user"]["phone"], "1701234567");
+    assert_eq!(b["user"]["phone"], "0049-1701234567");
+    assert_eq!(b["user"]["areacode"], "0049");
     assert_eq!(b["user"]["access_mode"], "programmatic");
     assert_eq!(b["user"]["links"]["self"], emu.url(&format!("/v3.0/OS-USER/users/{id}")));
     assert_eq!(b["user"]["update_time"], Value::Null);

@@ -69,7 +69,9 @@ impl Iam {
         require_admin(ctx)?;
         let mut groups: Vec<Group> =
             self.store.txn(|tx| tx.list_docs(&ListQuery { kind: GROUP, scope: Some(&ctx.domain_id), ..Default::default() }))?;
-        groups.retain(|g| input.query.get("name").is_none_or(|n| n == g.name));
+        groups.retain(|g| {
+            input.query.get("name").is_none_or(|n| n == g.name) && input.query.get("domain_id").is_none_or(|d| d == g.domain_id)
+        });
         let body: Vec<Value> = groups.iter().map(|g| group_json(g, input.base_url)).collect();
         Reply::json(200, &json!({"groups": body, "links": links(input, "/v3/groups")}))
     }

@@ -483,6 +483,10 @@ impl Iam {
         // Stored passwords are hashed: their strength is what the policy
         // enforced when they were set.
         v["pwd_strength"] = json!("Strong");
+        // Details show the number with its country code, `-` between
+        // (`"-"` when neither is set, as the reference's example shows;
+        // the Terraform provider splits it again).
+        v["phone"] = json!(format!("{}-{}", user.areacode, user.phone));
         Reply::json(200, &json!({ "user": v }))
     }
 
