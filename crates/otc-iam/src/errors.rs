@@ -52,6 +52,10 @@ pub fn user_disabled(name: &str) -> ApiError {
     ApiError::new(403, "IAM.0082", format!("The user {name} is disabled."))
 }
 
+pub fn console_only() -> ApiError {
+    ApiError::new(403, "IAM.0081", "This user only supports console access, not programmatic access.")
+}
+
 pub fn not_found(target: &str, id: &str) -> ApiError {
     ApiError::new(404, "IAM.0004", format!("Could not find {target}: {id}."))
 }

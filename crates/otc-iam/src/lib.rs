@@ -238,11 +238,16 @@ impl Iam {
                     // The configuration is the truth for seeded users' passwords.
                     let salt = otc_core::ids::secret_hex(8);
                     let user = match existing {
-                        Some(e) if e.password_matches(&u.password) => e,
+                        Some(e) if e.password_matches(&u.password) => User { is_domain_owner: e.is_domain_owner || i == 0, ..e },
                         Some(e) => {
                             // A changed password ends the user's tokens, as in Keystone.
                             revocation::revoke(tx, revocation::Subject::User(&e.id), now, now + self.longest_lifetime, now)?;
-                            User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e }
+                            User {
+                                password_sha256: model::hash_password(&salt, &u.password),
+                                password_salt: salt,
+                                is_domain_owner: e.is_domain_owner || i == 0,
+                                ..e
+                            }
                         }
                         None => User {
                             id: otc_core::ids::hex32(),

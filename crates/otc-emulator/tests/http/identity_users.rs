@@ -268,6 +268,12 @@ async fn otc_user_lifecycle() {
     let (s, _, _) = put(json!({"user": {"enabled": true, "password": "Other789x"}})).await;
     assert_eq!(s, 200);
     login(&emu, "IAM User", "Other789x", None).await.unwrap();
+    // A console-only user gets no token through the API.
+    let (s, _, _) = put(json!({"user": {"access_mode": "console"}})).await;
+    assert_eq!(s, 200);
+    assert_eq!(login(&emu, "IAM User", "Other789x", None).await, Err((403, "IAM.0081".into())));
+    let (s, _, _) = put(json!({"user": {"access_mode": "default"}})).await;
+    assert_eq!(s, 200);
 
     let (s, _, _) = call(&emu, Method::POST, &format!("/v3.0/OS-USER/users/{id}/welcome"), &t, None).await;
     assert_eq!(s, 200);

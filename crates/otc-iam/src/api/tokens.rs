@@ -93,6 +93,9 @@ impl Iam {
             if !user.enabled {
                 return Err(errors::user_disabled(&user.name));
             }
+            if user.access_mode == "console" {
+                return Err(errors::console_only());
+            }
             let domain = tx.get_doc::<Domain>(DOMAIN, &user.domain_id)?.ok_or_else(errors::authentication_required)?;
             let roles = model::roles_of(tx, &user)?;
             let scope = body::opt_object(auth, "scope")?;
