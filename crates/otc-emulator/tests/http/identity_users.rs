@@ -357,3 +357,21 @@ async fn users_and_their_tokens_survive_a_restart() {
     let (s, c, _) = call(&emu, Method::GET, &format!("/v3/users/{id}"), &own, None).await;
     assert_eq!((s, c.as_str()), (401, "IAM.0067"));
 }
+
+#[tokio::test]
+async fn the_user_quota_holds() {
+    let emu = Emu::start().await;
+    let t = emu.token(None).await;
+    let (_, _, me) = call(&emu, Method::GET, "/v3/auth/domains", &t, None).await;
+    let domain = me["domains"][0]["id"].as_str().unwrap().to_string();
+    // The admin is one of the 50.
+    for i in 1..50 {
+        let (s, _, b) = call(&emu, Method::POST, "/v3/users", &t, Some(json!({"user": {"name": format!("user{i:02}")}}))).await;
+        assert_eq!(s, 201, "{b}");
+    }
+    let (s, c, _) = call(&emu, Method::POST, "/v3/users", &t, Some(json!({"user": {"name": "one.more"}}))).await;
+    assert_eq!((s, c.as_str()), (409, "IAM.0005"));
+    let (s, c, _) =
+        call(&emu, Method::POST, "/v3.0/OS-USER/users", &t, Some(json!({"user": {"name": "one.more", "domain_id": domain}}))).await;
+    assert_eq!((s, c.as_str()), (400, "1115"));
+}
