@@ -133,6 +133,10 @@ impl Iam {
                 Some(p) => tx.get_doc::<Project>(PROJECT, p)?,
                 None => None,
             };
+            let roles = match &user {
+                Some(u) => crate::model::roles_of(tx, u)?,
+                None => Vec::new(),
+            };
             // Record the key's use, at most once a minute.
             if let Some(mut c) = key.permanent.clone() {
                 if now - c.last_use_time > Duration::minutes(1) {
@@ -140,9 +144,9 @@ impl Iam {
                     tx.update_doc(CREDENTIAL, &c.access, &c.user_id, None, &c)?;
                 }
             }
-            Ok::<_, otc_store::StoreError>((user, domain, project))
+            Ok::<_, otc_store::StoreError>((user, domain, project, roles))
         });
-        let (user, domain, project) = resolved.map_err(|e| {
+        let (user, domain, project, roles) = resolved.map_err(|e| {
             tracing::error!(error = %e, "caller lookup failed");
             fail("verify aksk signature fail".into())
         })?;
@@ -156,6 +160,8 @@ impl Iam {
             return Err(fail("the domain in X-Domain-Id is not the access key's".into()));
         }
         let project = match (wanted_project, project) {
+            // Without a role there, as a token scoped to it is refused.
+            (Some(p), Some(_)) if roles.is_empty() => return Err(fail(format!("the user has no role in the project {p}"))),
             (Some(_), Some(found)) if found.domain_id == domain.id => Some(found),
             (Some(p), _) => return Err(fail(format!("the project {p} cannot be found"))),
             (None, _) => None,
@@ -169,7 +175,7 @@ impl Iam {
             project_id: project.as_ref().map(|p| p.id.clone()),
             project_name: project.as_ref().map(|p| p.name.clone()),
             region: project.as_ref().map(|p| p.region().to_string()),
-            roles: vec!["te_admin".into()],
+            roles,
             token_id: None,
         })
     }

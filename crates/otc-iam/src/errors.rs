@@ -52,10 +52,36 @@ pub fn user_disabled(name: &str) -> ApiError {
     ApiError::new(403, "IAM.0082", format!("The user {name} is disabled."))
 }
 
+pub fn console_only() -> ApiError {
+    ApiError::new(403, "IAM.0081", "This user only supports console access, not programmatic access.")
+}
+
 pub fn not_found(target: &str, id: &str) -> ApiError {
     ApiError::new(404, "IAM.0004", format!("Could not find {target}: {id}."))
 }
 
 pub fn conflict(kind: &str, details: &str) -> ApiError {
     ApiError::new(409, "IAM.0005", format!("Conflict occurred when attempting to store {kind} - {details}."))
+}
+
+/// The user-management codes of the OTC-style `/v3.0/OS-USER` API: bare
+/// numbers, all 400, with the table's message.
+pub fn user_error(code: &'static str) -> ApiError {
+    let message = match code {
+        "1100" => "Mandatory parameters are not specified.",
+        "1101" => "Invalid username.",
+        "1102" => "Invalid email address.",
+        "1103" => "Incorrect password.",
+        "1104" => "Invalid mobile number.",
+        "1106" => "The country code and mobile number must be set at the same time.",
+        "1107" => "The account administrator cannot be deleted.",
+        "1108" => "The new password must be different from the old password.",
+        "1109" => "The username already exists.",
+        "1115" => "The number of IAM users has reached the maximum allowed limit.",
+        "1117" => "Invalid user description.",
+        "1118" => "The password is weak.",
+        "1120" => "Invalid access_mode.",
+        _ => "The server failed to process the request.",
+    };
+    ApiError::new(400, code, message)
 }

@@ -18,6 +18,7 @@ pub mod signing;
 #[cfg(test)]
 mod tests;
 pub mod token;
+pub mod users;
 
 use chrono::{DateTime, Duration, Utc};
 use keys::Keyring;
@@ -218,17 +219,36 @@ impl Iam {
                         d
                     }
                 };
-                for u in &seed.users {
+                let admin_group = match model::group_by_name(tx, &domain.id, model::ADMIN_GROUP)? {
+                    Some(g) => g,
+                    None => {
+                        let g = model::Group {
+                            id: otc_core::ids::hex32(),
+                            name: model::ADMIN_GROUP.into(),
+                            domain_id: domain.id.clone(),
+                            description: "User group that has the permission for all system operations".into(),
+                            create_time: now,
+                        };
+                        tx.insert_doc(model::GROUP, &g.id, &domain.id, Some(&model::name_key(&domain.id, &g.name)), &g)?;
+                        g
+                    }
+                };
+                for (i, u) in seed.users.iter().enumerate() {
                     let key = model::name_key(&domain.id, &u.name);
                     let existing = tx.list_docs::<User>(&ListQuery { kind: USER, key: Some(&key), ..Default::default() })?.pop();
                     // The configuration is the truth for seeded users' passwords.
                     let salt = otc_core::ids::secret_hex(8);
                     let user = match existing {
-                        Some(e) if e.password_matches(&u.password) => e,
+                        Some(e) if e.password_matches(&u.password) => User { is_domain_owner: e.is_domain_owner || i == 0, ..e },
                         Some(e) => {
                             // A changed password ends the user's tokens, as in Keystone.
                             revocation::revoke(tx, revocation::Subject::User(&e.id), now, now + self.longest_lifetime, now)?;
-                            User { password_sha256: model::hash_password(&salt, &u.password), password_salt: salt, ..e }
+                            User {
+                                password_sha256: model::hash_password(&salt, &u.password),
+                                password_salt: salt,
+                                is_domain_owner: e.is_domain_owner || i == 0,
+                                ..e
+                            }
                         }
                         None => User {
                             id: otc_core::ids::hex32(),
@@ -237,9 +257,23 @@ impl Iam {
                             enabled: true,
                             password_sha256: model::hash_password(&salt, &u.password),
                             password_salt: salt,
+                            description: String::new(),
+                            email: String::new(),
+                            areacode: String::new(),
+                            phone: String::new(),
+                            pwd_status: false,
+                            access_mode: "default".into(),
+                            default_project_id: None,
+                            // The first configured user is the account's own.
+                            is_domain_owner: i == 0,
+                            create_time: Some(now),
+                            update_time: None,
+                            last_login_time: None,
                         },
                     };
                     tx.put_doc(USER, &user.id, &domain.id, Some(&key), &user)?;
+                    // Configured users administer their domain.
+                    model::add_member(tx, &admin_group.id, &user.id)?;
                     for k in &u.access_keys {
                         if tx.get(credentials::CREDENTIAL, &k.access)?.is_some() {
                             continue;
@@ -347,7 +381,10 @@ pub(crate) fn resolve_token(tx: &mut dyn Tx, c: token::Claims) -> Result<Option<
     let Some(domain) = tx.get_doc::<Domain>(DOMAIN, &user.domain_id)? else {
         return Ok(None);
     };
+    let roles = model::roles_of(tx, &user)?;
     let project = match &c.scope {
+        // Without a role on the project the token grants nothing there.
+        token::Scope::Project(_) if roles.is_empty() => return Ok(None),
         token::Scope::Project(id) => match tx.get_doc::<Project>(PROJECT, id)? {
             Some(p) if p.domain_id == domain.id => {
                 let region = p.region().to_string();
@@ -368,7 +405,7 @@ pub(crate) fn resolve_token(tx: &mut dyn Tx, c: token::Claims) -> Result<Option<
         domain_id: domain.id,
         domain_name: domain.name,
         project,
-        roles: model::ROLES.iter().map(|r| r.to_string()).collect(),
+        roles,
     };
     if revocation::revoked(tx, &t)? {
         return Ok(None);

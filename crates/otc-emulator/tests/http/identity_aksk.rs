@@ -335,3 +335,39 @@ async fn temporary_keys_survive_a_restart() {
     let (st, b) = signed(&emu, &s, Method::GET, &path, &[("x-security-token", forged)], None, 0).await;
     assert!(st == 401 && msg(&b).contains("security token is invalid"), "{b}");
 }
+
+/// A user without a role signs as it logs in: into its domain, not into a
+/// project, and managing users is refused; in the admin group it may.
+#[tokio::test]
+async fn a_keys_roles_are_its_users() {
+    let emu = Emu::start().await;
+    let t = emu.token(Some("eu-de")).await;
+    let (_, pid) = me(&emu, &t).await;
+    let r = emu.call(Method::POST, "/v3/users", Some(&t), Some(json!({"user": {"name": "signer", "password": "Secret123"}}))).await;
+    assert_eq!(r.status(), 201);
+    let user: Value = r.json().await.unwrap();
+    let uid = user["user"]["id"].as_str().unwrap().to_string();
+    let r = emu.call(Method::POST, "/v3.0/OS-CREDENTIAL/credentials", Some(&t), Some(json!({"credential": {"user_id": uid}}))).await;
+    assert_eq!(r.status(), 201);
+    let c: Value = r.json().await.unwrap();
+    let s = Signer {
+        ak: c["credential"]["access"].as_str().unwrap().into(),
+        sk: c["credential"]["secret"].as_str().unwrap().into(),
+        scoped: false,
+    };
+    let (st, b) = signed(&emu, &s, Method::GET, &format!("/v1/{pid}/vpcs"), &[], None, 0).await;
+    assert_eq!(st, 401, "no role in the project: {b}");
+    let (st, b) = signed(&emu, &s, Method::GET, "/v3/users", &[], None, 0).await;
+    assert_eq!((st, b["error_code"].as_str()), (403, Some("IAM.0002")), "{b}");
+    let (st, b) = signed(&emu, &s, Method::GET, "/v3/auth/domains", &[], None, 0).await;
+    assert_eq!(st, 200, "{b}");
+
+    let r = emu.call(Method::GET, "/v3/groups?name=admin", Some(&t), None).await;
+    let g: Value = r.json().await.unwrap();
+    let gid = g["groups"][0]["id"].as_str().unwrap();
+    assert_eq!(emu.call(Method::PUT, &format!("/v3/groups/{gid}/users/{uid}"), Some(&t), None).await.status(), 204);
+    let (st, b) = signed(&emu, &s, Method::GET, &format!("/v1/{pid}/vpcs"), &[], None, 0).await;
+    assert_eq!(st, 200, "{b}");
+    let (st, b) = signed(&emu, &s, Method::GET, "/v3/users", &[], None, 0).await;
+    assert_eq!(st, 200, "{b}");
+}

@@ -18,6 +18,7 @@ mod identity_aksk;
 mod identity_discovery;
 mod identity_projects;
 mod identity_tokens;
+mod identity_users;
 mod isolation;
 mod netkit;
 mod network_cross;

@@ -5,5 +5,7 @@ pub mod body;
 pub mod credentials;
 pub mod discovery;
 pub mod domain_config;
+pub mod groups;
 pub mod projects;
 pub mod tokens;
+pub mod users;

@@ -45,6 +45,14 @@ fn own_project(tx: &mut dyn Tx, ctx: &Ctx, id: &str) -> ApiResult<Project> {
     }
 }
 
+/// Managing projects is the administrator's (Keystone's `admin_required`).
+fn require_admin(ctx: &Ctx) -> ApiResult<()> {
+    if ctx.roles.is_empty() {
+        return Err(errors::not_authorized());
+    }
+    Ok(())
+}
+
 fn parse_bool(input: &Input<'_>, key: &str) -> ApiResult<Option<bool>> {
     match input.query.get(key) {
         None => Ok(None),
@@ -64,6 +72,7 @@ fn check_description(d: Option<&str>) -> ApiResult<()> {
 impl Iam {
     pub(crate) fn list_projects(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let q = input.query;
         let enabled = parse_bool(input, "enabled")?;
         let is_domain = parse_bool(input, "is_domain")?;
@@ -98,15 +107,25 @@ impl Iam {
 
     pub(crate) fn auth_projects(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
-        let projects = self.store.txn(|tx| domain_projects(tx, &ctx.domain_id))?;
+        // The projects the caller has a role in: all of them, or none.
+        let projects = if ctx.roles.is_empty() { Vec::new() } else { self.store.txn(|tx| domain_projects(tx, &ctx.domain_id))? };
         Reply::json(200, &list_json(&projects, format!("{}/v3/auth/projects", input.base_url), input.base_url))
     }
 
     pub(crate) fn user_projects(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
         let user_id = input.param("user_id");
+        if user_id != ctx.user_id {
+            require_admin(ctx)?;
+        }
         let projects = self.store.txn(|tx| match tx.get_doc::<crate::model::User>(crate::model::USER, user_id)? {
-            Some(u) if u.domain_id == ctx.domain_id => domain_projects(tx, &ctx.domain_id),
+            Some(u) if u.domain_id == ctx.domain_id => {
+                if model::roles_of(tx, &u)?.is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    domain_projects(tx, &ctx.domain_id)
+                }
+            }
             _ => Err(errors::not_found("user", user_id)),
         })?;
         let link = format!("{}/v3/users/{user_id}/projects", input.base_url);
@@ -115,12 +134,14 @@ impl Iam {
 
     pub(crate) fn show_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let p = self.store.txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
         Reply::json(200, &json!({"project": project_json(&p, input.base_url)}))
     }
 
     pub(crate) fn create_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let root = body::root(input)?;
         let p = body::object(&root, "project")?;
         let name = body::string(p, "name")?;
@@ -170,6 +191,7 @@ impl Iam {
 
     pub(crate) fn update_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let root = body::root(input)?;
         let p = body::object(&root, "project")?;
         let name = body::opt_str(p, "name")?;
@@ -206,6 +228,7 @@ impl Iam {
 
     pub(crate) fn delete_project(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         self.store.txn(|tx| {
             let project = own_project(tx, ctx, input.param("project_id"))?;
             if project.is_region_project() {
@@ -222,6 +245,7 @@ impl Iam {
 
     pub(crate) fn show_project_status(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let p = self.store.txn(|tx| own_project(tx, ctx, input.param("project_id")))?;
         let mut body = json!({
             "id": p.id,
@@ -241,6 +265,7 @@ impl Iam {
 
     pub(crate) fn set_project_status(&self, input: &Input<'_>) -> ApiResult<Reply> {
         let ctx = input.ctx()?;
+        require_admin(ctx)?;
         let root = body::root(input)?;
         let p = body::object(&root, "project")?;
         let status = body::string(p, "status")?;

@@ -93,7 +93,11 @@ impl Iam {
             if !user.enabled {
                 return Err(errors::user_disabled(&user.name));
             }
+            if user.access_mode == "console" {
+                return Err(errors::console_only());
+            }
             let domain = tx.get_doc::<Domain>(DOMAIN, &user.domain_id)?.ok_or_else(errors::authentication_required)?;
+            let roles = model::roles_of(tx, &user)?;
             let scope = body::opt_object(auth, "scope")?;
             let project = match scope.map(|s| body::opt_object(s, "project")).transpose()?.flatten() {
                 None => None,
@@ -111,6 +115,10 @@ impl Iam {
                     let found = found.ok_or_else(errors::project_unknown)?;
                     if found.domain_id != user.domain_id {
                         return Err(errors::not_authorized());
+                    }
+                    // Keystone's answer to a user with no role on the project.
+                    if roles.is_empty() {
+                        return Err(errors::authentication_required());
                     }
                     Some(TokenProject { id: found.id.clone(), name: found.name.clone(), region: found.region().to_string() })
                 }
@@ -133,7 +141,7 @@ impl Iam {
                 domain_id: domain.id.clone(),
                 domain_name: domain.name.clone(),
                 project,
-                roles: model::ROLES.iter().map(|r| r.to_string()).collect(),
+                roles,
             })
         })?;
         let scope = match &token.project {

@@ -307,7 +307,14 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let me = api.emu.http.get(api.emu.url("/v3/auth/tokens")).header("X-Auth-Token", &api.token).header("X-Subject-Token", &api.token);
     let me: Value = me.send().await.unwrap().json().await.unwrap();
     let user = str_at(&me, "/token/user/id");
+    // A user of its own for the user operations: probes that change or
+    // delete it (its password, its tokens) leave the caller's alone.
+    let o = api.post("/v3/users", json!({"user": {"name": format!("probe-{region}"), "password": "Probe12345"}})).await;
+    assert_eq!(o.status, 201, "{}", o.body);
+    f.add(&["user_id"], &str_at(&o.body, "/user/id"), Own::Domain);
     f.add(&["user_id"], &user, Own::Domain);
+    let o = api.get("/v3/groups?name=admin").await;
+    f.add(&["group_id"], &id(&o.body["groups"][0]), Own::Domain);
     f.add(&["domain_id"], &str_at(&me, "/token/user/domain/id"), Own::Domain);
     let o = api.post("/v3.0/OS-CREDENTIAL/credentials", json!({"credential": {"user_id": user, "description": "probe"}})).await;
     assert_eq!(o.status, 201, "{}", o.body);
