@@ -34,6 +34,9 @@ pub enum Family {
     Manila,
     /// ECS v1: `{"error": {"code": "Ecs.xxxx", "message"}}`.
     Ecs,
+    /// MapReduce Service: the documented `{"error_code", "error_msg"}`
+    /// and the `{"errorCode", "message"}` the real API answers with, both.
+    Mrs,
 }
 
 impl Family {

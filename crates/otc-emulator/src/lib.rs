@@ -12,6 +12,7 @@ use otc_core::{ApiError, Clock};
 use otc_evs::{Evs, EvsJobs};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
+use otc_mrs::Mrs;
 use otc_sfs::Sfs;
 use otc_store::Store;
 use otc_vpc::Vpc;
@@ -96,6 +97,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let images = Arc::new(Images::new(cfg.compute.clone()));
     let sfs = Arc::new(Sfs::new(vpc.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
+    let mrs = Arc::new(Mrs::new(compute.clone(), cfg.mrs.clone()));
     let evs = Arc::new(Evs::new(store.clone(), clock.clone(), cfg.evs.clone(), image_lookup(&cfg.compute)));
     // One path serves both services' jobs on the bare port: EVS's view is
     // mounted first and hands the ids it does not know to ECS's.
@@ -110,6 +112,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
         Mount { service: autoscaling as Arc<dyn Service>, bad_body: otc_as::errors::bad_body },
         Mount { service: images as Arc<dyn Service>, bad_body: otc_compute::errors::bad_body },
         Mount { service: sfs as Arc<dyn Service>, bad_body: otc_sfs::errors::bad_body },
+        Mount { service: mrs as Arc<dyn Service>, bad_body: otc_mrs::errors::bad_body },
         Mount { service: evs as Arc<dyn Service>, bad_body: otc_evs::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());

@@ -97,6 +97,10 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
             json!({ fault: body })
         }
         Family::Ecs => json!({"error": {"code": err.code, "message": msg}}),
+        // The reference documents `error_code`/`error_msg`; the real v1.1
+        // API answers `errorCode`/`message` (which otcextensions reads
+        // first): clients of either kind find theirs.
+        Family::Mrs => json!({"error_code": err.code, "error_msg": msg, "errorCode": err.code, "message": msg, "request_id": request_id}),
     }
 }
 

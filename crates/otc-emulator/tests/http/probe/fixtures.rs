@@ -281,6 +281,16 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let o = api.post(&format!("/sfs/v2/{{pid}}/sfs/{share}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
     assert_eq!(o.status, 204, "{}", o.body);
 
+    // MRS: a small running cluster (its nodes are servers) on the first VPC.
+    let cluster = json!({"billing_type": 12, "data_center": region, "available_zone_id": format!("{region}-01"),
+        "cluster_name": "probe-mrs", "vpc_id": vpc, "subnet_id": net, "cluster_version": "MRS 3.2.0-LTS.2", "safe_mode": 0,
+        "cluster_admin_secret": "Mrs@12345", "login_mode": 1, "node_public_cert_name": "probe-key",
+        "master_node_num": 1, "master_node_size": "s3.xlarge.4.linux.mrs", "core_node_num": 1, "core_node_size": "s3.xlarge.4.linux.mrs",
+        "volume_type": "SAS", "volume_size": 100, "component_list": [{"component_name": "Hadoop"}]});
+    let o = api.post("/mrs/v1.1/{pid}/run-job-flow", cluster).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["cluster_id"], &str_at(&o.body, "/cluster_id"), p);
+
     // Identity: a sub-project and an access key of the caller; the
     // caller's user and domain; a catalog service and endpoint.
     let o = api.post("/v3/projects", json!({"project": {"name": format!("{region}_probe")}})).await;

@@ -105,6 +105,7 @@ pub fn envelope_problem(family: Family, status: u16, body: &Value) -> Option<Str
             .as_object()
             .is_some_and(|o| o.len() == 1 && o.values().all(|f| f["code"].as_u64() == Some(status as u64) && f["message"].is_string())),
         Family::Ecs => is_str(body, "/error/code") && is_str(body, "/error/message"),
+        Family::Mrs => is_str(body, "/error_code") && is_str(body, "/error_msg") && is_str(body, "/errorCode") && is_str(body, "/message"),
     };
     (!ok).then(|| format!("not a {family:?} error envelope"))
 }

@@ -1,0 +1,31 @@
+//! The operation table: clusters v1.1 and hosts. Documented operations
+//! not listed here answer 404 APIGW.0101.
+
+use crate::Mrs;
+use otc_core::api::{handler, Access::*, CatalogEntry, Family::Mrs as Family, Op, Service};
+use std::sync::Arc;
+
+impl Service for Mrs {
+    fn name(&self) -> &'static str {
+        "mrs"
+    }
+
+    fn ops(self: Arc<Self>) -> Vec<Op> {
+        let s = &self;
+        let op = |m, p, h| Op::new(m, p, Project, Family, h);
+        vec![
+            op("POST", "/v1.1/{project_id}/run-job-flow", handler(s, Mrs::run_job_flow)),
+            op("GET", "/v1.1/{project_id}/cluster_infos", handler(s, Mrs::list_clusters)),
+            op("GET", "/v1.1/{project_id}/cluster_infos/{cluster_id}", handler(s, Mrs::show_cluster)),
+            op("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}", handler(s, Mrs::delete_cluster)),
+            op("GET", "/v1.1/{project_id}/clusters/{cluster_id}/hosts", handler(s, Mrs::list_hosts)),
+        ]
+    }
+
+    fn catalog(&self) -> Vec<CatalogEntry> {
+        // The real catalog's entry has no project id: gophertelekomcloud
+        // appends it itself (a project id here would be doubled), and
+        // otcextensions appends it when the URL does not end with it.
+        vec![CatalogEntry { service_type: "mrs", name: "mapreduce", path: "/mrs/v1.1" }]
+    }
+}
