@@ -1,4 +1,4 @@
-//! The operation table: clusters v1.1 and hosts. Documented operations
+//! The operation table: clusters v1.1, hosts and tags. Documented operations
 //! not listed here answer 404 APIGW.0101.
 
 use crate::Mrs;
@@ -19,6 +19,12 @@ impl Service for Mrs {
             op("GET", "/v1.1/{project_id}/cluster_infos/{cluster_id}", handler(s, Mrs::show_cluster)),
             op("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}", handler(s, Mrs::delete_cluster)),
             op("GET", "/v1.1/{project_id}/clusters/{cluster_id}/hosts", handler(s, Mrs::list_hosts)),
+            op("POST", "/v1.1/{project_id}/clusters/{cluster_id}/tags", handler(s, Mrs::add_tag)),
+            op("GET", "/v1.1/{project_id}/clusters/{cluster_id}/tags", handler(s, Mrs::cluster_tags)),
+            op("POST", "/v1.1/{project_id}/clusters/{cluster_id}/tags/action", handler(s, Mrs::tags_action)),
+            op("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}/tags/{key}", handler(s, Mrs::delete_tag)),
+            op("GET", "/v1.1/{project_id}/clusters/tags", handler(s, Mrs::project_tags)),
+            op("POST", "/v1.1/{project_id}/clusters/resource_instances/action", handler(s, Mrs::resource_instances)),
         ]
     }
 

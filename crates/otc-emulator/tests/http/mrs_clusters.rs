@@ -282,7 +282,8 @@ async fn refusals_are_documented_and_change_nothing() {
         (with("data_center", json!("eu-nl")), "12000002"),
         (with("available_zone_id", json!("eu-nl-01")), "120000212"),
         (with("add_jobs", json!([{"job_type": 1}])), "12000054"),
-        (with("tags", json!([{"key": "a=b", "value": "x"}])), "12000002"),
+        (with("tags", json!([{"key": "a=b", "value": "x"}])), "12005002"),
+        (with("tags", json!((0..11).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect::<Vec<_>>())), "12005001"),
         (with("tags", json!([{"key": "a", "value": "x"}, {"key": "a", "value": "y"}])), "12000002"),
         (both_vpc, "12000209"),
         (both_subnet, "12000210"),
@@ -358,4 +359,93 @@ async fn clusters_are_per_region_and_the_catalog_points_at_them() {
     assert_eq!(mrs["name"], "mapreduce");
     let urls: Vec<&str> = mrs["endpoints"].as_array().unwrap().iter().map(|e| e["url"].as_str().unwrap()).collect();
     assert!(urls.iter().all(|u| u.ends_with("/mrs/v1.1")), "{urls:?}");
+}
+
+#[tokio::test]
+async fn tags_of_clusters_and_queries_by_tag() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let small = |name: &str, tags: Value| {
+        let mut b = body(name, "eu-de", &vpc, &subnet);
+        b["master_node_num"] = json!(1);
+        b["core_node_num"] = json!(1);
+        b["tags"] = tags;
+        b
+    };
+    let a = create(&api, small("alpha", json!([{"key": "env", "value": "dev"}]))).await;
+    let b = create(&api, small("beta", json!([]))).await;
+    let tags = |id: &str| format!("/mrs/v1.1/{{pid}}/clusters/{id}/tags");
+
+    // One tag (an existing key is replaced), then a batch.
+    let o = api.post(&tags(&b), json!({"tag": {"key": "env", "value": "prod"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let o = api.post(&tags(&b), json!({"tag": {"key": "env", "value": "test"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let o = api
+        .post(
+            &format!("{}/action", tags(&b)),
+            json!({"action": "create", "tags": [{"key": "team", "value": "x"}, {"key": "cost", "value": "1"}]}),
+        )
+        .await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let o = api.get(&tags(&b)).await;
+    assert_eq!(o.body, json!({"tags": [{"key": "env", "value": "test"}, {"key": "team", "value": "x"}, {"key": "cost", "value": "1"}]}));
+    assert_eq!(cluster(&api, &b).await["tags"], "env=test,team=x,cost=1");
+    // Batch delete: by key, by key and value; absent ones are fine.
+    let del = json!({"action": "delete", "tags": [{"key": "cost"}, {"key": "team", "value": "other"}, {"key": "nope"}]});
+    assert_eq!(api.post(&format!("{}/action", tags(&b)), del).await.status, 204);
+    assert_eq!(api.get(&tags(&b)).await.body["tags"].as_array().unwrap().len(), 2);
+    assert_eq!(api.delete(&format!("{}/team", tags(&b))).await.status, 204);
+    refused(&api.delete(&format!("{}/team", tags(&b))).await, 404, "12005003");
+
+    // The project's keys with their values.
+    let o = api.get("/mrs/v1.1/{pid}/clusters/tags").await;
+    assert_eq!(o.body, json!({"tags": [{"key": "env", "values": ["dev", "test"]}]}), "{}", o.body);
+
+    // Queries: newest first, filter pages, count counts.
+    let q = |body: Value| {
+        let api = &api;
+        async move {
+            let o = api.post("/mrs/v1.1/{pid}/clusters/resource_instances/action", body).await;
+            assert_eq!(o.status, 200, "{}", o.body);
+            o.body
+        }
+    };
+    let names =
+        |v: &Value| v["resources"].as_array().unwrap().iter().map(|r| r["resource_name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&q(json!({"action": "filter"})).await), ["beta", "alpha"]);
+    assert_eq!(names(&q(json!({"action": "filter", "tags": [{"key": "env", "values": ["dev"]}]})).await), ["alpha"]);
+    assert_eq!(names(&q(json!({"action": "filter", "not_tags_any": [{"key": "env", "values": ["dev"]}]})).await), ["beta"]);
+    assert_eq!(names(&q(json!({"action": "filter", "tags_any": [{"key": "env", "values": []}]})).await), ["beta", "alpha"]);
+    assert_eq!(names(&q(json!({"action": "filter", "matches": [{"key": "resource_name", "value": "alp"}]})).await), ["alpha"]);
+    let page = q(json!({"action": "filter", "offset": "1", "limit": "1"})).await;
+    assert_eq!((names(&page), page["total_count"].as_u64()), (vec!["alpha".to_string()], Some(2)));
+    assert_eq!(page["resources"][0]["resource_id"], a.as_str());
+    assert_eq!(q(json!({"action": "count", "tags": [{"key": "env"}]})).await, json!({"total_count": 2}));
+
+    // Refusals.
+    let post = |path: String, body: Value| {
+        let api = &api;
+        async move { api.post(&path, body).await }
+    };
+    refused(&post(tags(&b), json!({"tag": {"key": "a*b", "value": "x"}})).await, 400, "12005002");
+    refused(&post(tags(&b), json!({"tag": {"key": "k"}})).await, 400, "12000002");
+    let many: Vec<Value> = (0..10).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
+    refused(&post(format!("{}/action", tags(&b)), json!({"action": "create", "tags": many})).await, 400, "12005001");
+    refused(&post(format!("{}/action", tags(&b)), json!({"action": "upsert", "tags": []})).await, 400, "12000002");
+    refused(&post(tags("nope"), json!({"tag": {"key": "k", "value": "v"}})).await, 400, "12000003");
+    refused(&api.get(&tags("nope")).await, 400, "12000003");
+    let rq = "/mrs/v1.1/{pid}/clusters/resource_instances/action".to_string();
+    refused(&post(rq.clone(), json!({"action": "list"})).await, 400, "12000002");
+    refused(&post(rq.clone(), json!({"action": "filter", "limit": "0"})).await, 400, "12000002");
+    refused(&post(rq, json!({"action": "filter", "matches": [{"key": "id", "value": "x"}]})).await, 400, "12000002");
+    assert_eq!(api.get(&tags(&b)).await.body["tags"].as_array().unwrap().len(), 1, "refusals change nothing");
+
+    // Another region sees none of it.
+    let nl = Api::new(&emu, "eu-nl").await;
+    assert_eq!(nl.get("/mrs/v1.1/{pid}/clusters/tags").await.body, json!({"tags": []}));
+    let o = nl.post("/mrs/v1.1/{pid}/clusters/resource_instances/action", json!({"action": "count"})).await;
+    assert_eq!(o.body, json!({"total_count": 0}));
+    refused(&nl.post(&tags(&a), json!({"tag": {"key": "k", "value": "v"}})).await, 400, "12000003");
 }

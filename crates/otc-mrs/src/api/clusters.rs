@@ -187,17 +187,14 @@ fn tags(o: &Obj) -> ApiResult<Vec<Tag>> {
     let mut out: Vec<Tag> = Vec::new();
     for v in &list {
         let t = Tag::from_member(v).ok_or_else(|| invalid("A tag is an object with a string key and value."))?;
-        let bad = |s: &str| s.chars().any(|c| "=*<>\\,|/".contains(c));
-        if t.key.is_empty() || t.key.chars().count() > 36 || t.value.chars().count() > 43 || bad(&t.key) || bad(&t.value) {
-            return Err(invalid(format!("Tag {}={} is not valid.", t.key, t.value)));
-        }
+        crate::model::tags::check(&t)?;
         if out.iter().any(|x| x.key == t.key) {
             return Err(invalid(format!("Tag key {} is given twice.", t.key)));
         }
         out.push(t);
     }
-    if out.len() > 10 {
-        return Err(invalid("A cluster has at most 10 tags."));
+    if out.len() > crate::model::tags::MAX_TAGS {
+        return Err(mrs_error("12005001", format!("The number of tags in one cluster must not exceed {}.", crate::model::tags::MAX_TAGS)));
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 
 pub mod clusters;
 pub mod hosts;
+pub mod tags;
 pub mod views;
 
 use crate::errors::{invalid, mistyped};

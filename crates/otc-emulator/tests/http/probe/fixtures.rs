@@ -289,7 +289,10 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
         "volume_type": "SAS", "volume_size": 100, "component_list": [{"component_name": "Hadoop"}]});
     let o = api.post("/mrs/v1.1/{pid}/run-job-flow", cluster).await;
     assert_eq!(o.status, 200, "{}", o.body);
-    f.add(&["cluster_id"], &str_at(&o.body, "/cluster_id"), p);
+    let cluster = str_at(&o.body, "/cluster_id");
+    f.add(&["cluster_id"], &cluster, p);
+    let o = api.post(&format!("/mrs/v1.1/{{pid}}/clusters/{cluster}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
 
     // Identity: a sub-project and an access key of the caller; the
     // caller's user and domain; a catalog service and endpoint.
