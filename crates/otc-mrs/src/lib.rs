@@ -3,9 +3,9 @@
 //! model, with real EVS disks, on ports of the cluster's subnet.
 //!
 //! Served so far: clusters v1.1 (create without jobs, list with filters
-//! and paging, show, delete) and their hosts. Statuses move on the
-//! emulator's clock (`[mrs]` settings). Jobs, data sources, job binaries,
-//! resize, v2 clusters and tags are not served yet.
+//! and paging, show, resize, delete), their hosts, and tags. Statuses move
+//! on the emulator's clock (`[mrs]` settings). Jobs, data sources, job
+//! binaries, auto-scaling policies and v2 clusters are not served yet.
 
 // The cluster view is one large `json!` object.
 #![recursion_limit = "256"]
@@ -31,6 +31,9 @@ pub struct MrsConfig {
     pub create_seconds: i64,
     /// `terminating` before `terminated`.
     pub delete_seconds: i64,
+    /// `scaling-out` or `scaling-in` (through their four stage
+    /// descriptions) before `running` again.
+    pub resize_seconds: i64,
     /// How long a terminated cluster still answers (as `terminated`):
     /// Terraform's destroy polls for that status and fails on an early
     /// "does not exist".
@@ -47,6 +50,7 @@ impl Default for MrsConfig {
         MrsConfig {
             create_seconds: 0,
             delete_seconds: 0,
+            resize_seconds: 0,
             terminated_retention_seconds: 3600,
             versions: ["MRS 3.1.2-LTS.6", "MRS 3.2.0-LTS.2", "MRS 3.3.0-LTS.1"].map(String::from).to_vec(),
             image: None,

@@ -17,6 +17,7 @@ impl Service for Mrs {
             op("POST", "/v1.1/{project_id}/run-job-flow", handler(s, Mrs::run_job_flow)),
             op("GET", "/v1.1/{project_id}/cluster_infos", handler(s, Mrs::list_clusters)),
             op("GET", "/v1.1/{project_id}/cluster_infos/{cluster_id}", handler(s, Mrs::show_cluster)),
+            op("PUT", "/v1.1/{project_id}/cluster_infos/{cluster_id}", handler(s, Mrs::resize_cluster)),
             op("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}", handler(s, Mrs::delete_cluster)),
             op("GET", "/v1.1/{project_id}/clusters/{cluster_id}/hosts", handler(s, Mrs::list_hosts)),
             op("POST", "/v1.1/{project_id}/clusters/{cluster_id}/tags", handler(s, Mrs::add_tag)),

@@ -449,3 +449,93 @@ async fn tags_of_clusters_and_queries_by_tag() {
     assert_eq!(o.body, json!({"total_count": 0}));
     refused(&nl.post(&tags(&a), json!({"tag": {"key": "k", "value": "v"}})).await, 400, "12000003");
 }
+
+#[tokio::test]
+async fn resizing_adds_and_removes_real_servers() {
+    let mut cfg = mrs_config(0, 0);
+    cfg.mrs.resize_seconds = 40;
+    let emu = Emu::with(cfg).await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let mut b = body("elastic", "eu-de", &vpc, &subnet);
+    b["master_node_num"] = json!(1);
+    b["core_node_num"] = json!(3);
+    let id = create(&api, b).await;
+    let path = format!("/mrs/v1.1/{{pid}}/cluster_infos/{id}");
+    let resize = |p: Value| {
+        let (api, path) = (&api, path.clone());
+        async move { api.put(&path, json!({"service_id": "", "plan_id": "", "parameters": p})).await }
+    };
+
+    // Core scale-out (instances as a string, as the reference sends it).
+    let o = resize(json!({"order_id": "", "scale_type": "scale_out", "node_id": "node_orderadd", "instances": "2"})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"result": "succeeded"})));
+    let c = cluster(&api, &id).await;
+    assert_eq!(
+        (c["clusterState"].as_str(), c["scale"].as_str(), c["stageDesc"].as_str()),
+        (Some("scaling-out"), Some("scaling-out"), Some("Preparing for scale-out"))
+    );
+    assert_eq!(c["coreNodeNum"], "5");
+    assert_eq!(servers_of(&api, &id).await.len(), 6);
+    assert_eq!(ports_on(&api, &subnet).await, 6);
+    // Busy: neither another resize nor a termination.
+    refused(&resize(json!({"scale_type": "scale_out", "instances": 1})).await, 400, "12000018");
+    refused(&api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await, 400, "12000021");
+    emu.server.clock.advance(Duration::seconds(40));
+    assert_eq!(cluster(&api, &id).await["clusterState"], "running");
+
+    // The first task nodes need task_node_info; the Go client sends an integer.
+    refused(&resize(json!({"scale_type": "scale_out", "node_group": "task_node_default_group", "instances": 2})).await, 400, "12000002");
+    let info = json!({"node_size": "s3.xlarge.4.linux.mrs", "data_volume_type": "SATA", "data_volume_count": 1, "data_volume_size": 100});
+    let o =
+        resize(json!({"scale_type": "scale_out", "node_group": "task_node_default_group", "instances": 2, "task_node_info": info})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    emu.server.clock.advance(Duration::seconds(40));
+    let c = cluster(&api, &id).await;
+    assert_eq!((c["totalNodeNum"].as_str(), c["taskNodeGroups"][0]["nodeNum"].as_u64()), (Some("8"), Some(2)));
+    let o = api.get(&format!("/mrs/v1.1/{{pid}}/clusters/{id}/hosts?pageSize=100")).await;
+    let tasks: Vec<String> =
+        o.body["hosts"].as_array().unwrap().iter().filter(|h| h["type"] == "Task").map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(tasks.len(), 2);
+
+    // Scale-in: a named task node; core nodes down to three, not below.
+    let core = servers_of(&api, &id).await.iter().find(|s| s["name"].as_str().unwrap().contains("_node_core_")).unwrap()["id"].clone();
+    let named =
+        |ids: Value| json!({"scale_type": "scale_in", "node_group": "task_node_default_group", "instances": "1", "server_ids": ids});
+    refused(&resize(named(json!([core]))).await, 400, "12000013");
+    refused(&resize(named(json!([tasks[0], tasks[1]]))).await, 400, "12000002");
+    let o = resize(named(json!([tasks[0]]))).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!(cluster(&api, &id).await["stageDesc"], "Preparing for scale-in");
+    let left: Vec<String> = servers_of(&api, &id).await.iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
+    assert!(!left.contains(&tasks[0]) && left.contains(&tasks[1]) && left.len() == 7, "{left:?}");
+    emu.server.clock.advance(Duration::seconds(40));
+    refused(&resize(json!({"scale_type": "scale_in", "instances": 3})).await, 400, "12000013");
+    assert_eq!(resize(json!({"scale_type": "scale_in", "instances": 2})).await.status, 200);
+    emu.server.clock.advance(Duration::seconds(40));
+    let c = cluster(&api, &id).await;
+    assert_eq!((c["coreNodeNum"].as_str(), c["clusterState"].as_str()), (Some("3"), Some("running")));
+    assert_eq!(servers_of(&api, &id).await.len(), 5);
+    assert_eq!(ports_on(&api, &subnet).await, 5);
+    refused(&resize(json!({"scale_type": "scale_in", "instances": 1})).await, 400, "12000013");
+
+    // Bad input.
+    for p in [
+        json!({"scale_type": "grow", "instances": 1}),
+        json!({"scale_type": "scale_out", "instances": 0}),
+        json!({"scale_type": "scale_out", "instances": "many"}),
+        json!({"scale_type": "scale_out", "instances": 1, "node_group": "master_node_default_group"}),
+        json!({"scale_type": "scale_out", "instances": 1, "server_ids": ["x"]}),
+    ] {
+        refused(&resize(p.clone()).await, 400, "12000002");
+    }
+    refused(&api.put(&path, json!({"parameters": "x"})).await, 400, "12000002");
+    refused(&resize(json!({"scale_type": "scale_out", "instances": 500})).await, 400, "12000028");
+    refused(
+        &api.put("/mrs/v1.1/{pid}/cluster_infos/nope", json!({"parameters": {"scale_type": "scale_out", "instances": 1}})).await,
+        400,
+        "12000003",
+    );
+    assert_eq!(servers_of(&api, &id).await.len(), 5, "refusals change nothing");
+}

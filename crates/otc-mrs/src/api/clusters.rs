@@ -6,6 +6,7 @@
 use super::views::cluster_view;
 use super::{int_in, object, opt_int, opt_str, page_param, req_str};
 use crate::errors::{invalid, mistyped, mrs_error};
+use crate::model::resize::Resize;
 use crate::model::{components, ClusterSpec, NodeGroup, Role};
 use crate::Mrs;
 use otc_core::api::{Input, Reply};
@@ -344,6 +345,86 @@ impl Mrs {
             let c = m.cluster(id)?;
             Ok(Reply::json(200, &json!({"cluster": cluster_view(m, &c)?}))?)
         })
+    }
+
+    /// PUT /v1.1/{project_id}/cluster_infos/{cluster_id}: 200 (the only
+    /// code the Go client accepts) `{"result": "succeeded"}`.
+    pub fn resize_cluster(&self, input: &Input<'_>) -> ApiResult<Reply> {
+        let o = object(input)?;
+        let p = body::opt_object(&o, "parameters").map_err(mistyped)?.ok_or_else(|| invalid("parameters is mandatory."))?;
+        // Members without effect here (orders are not billed; no bootstrap
+        // actions run; components are not modelled), still type-checked.
+        for key in ["service_id", "plan_id"] {
+            opt_str(&o, key)?;
+        }
+        if let Some(prev) = body::opt_object(&o, "previous_values").map_err(mistyped)? {
+            opt_str(prev, "plan_id")?;
+        }
+        for key in ["order_id", "node_id"] {
+            opt_str(p, key)?;
+        }
+        body::opt_bool(p, "scale_without_start").map_err(mistyped)?;
+        // A boolean as documented, or the string gophertelekomcloud sends.
+        match p.get("skip_bootstrap_scripts") {
+            None | Some(serde_json::Value::Null | serde_json::Value::Bool(_)) => {}
+            Some(serde_json::Value::String(s)) if s == "true" || s == "false" => {}
+            Some(_) => return Err(invalid("skip_bootstrap_scripts must be a boolean.")),
+        }
+        let scale_out = match req_str(p, "scale_type")? {
+            "scale_out" => true,
+            "scale_in" => false,
+            other => return Err(invalid(format!("scale_type {other} is neither scale_out nor scale_in."))),
+        };
+        // The v1.1 names, and the v2 group names other clients send.
+        let task = match opt_str(p, "node_group")?.unwrap_or("core_node_default_group") {
+            "core_node_default_group" | "core_node_analysis_group" | "core_node_streaming_group" => false,
+            "task_node_default_group" | "task_node_analysis_group" | "task_node_streaming_group" => true,
+            other => return Err(invalid(format!("node_group {other} is not a core or task node group."))),
+        };
+        // A string (the reference's examples) or an integer (the Go client).
+        let instances = match p.get("instances") {
+            Some(serde_json::Value::String(s)) => s.parse::<i64>().ok(),
+            Some(serde_json::Value::Number(n)) => n.as_i64(),
+            _ => None,
+        };
+        let instances = match instances {
+            Some(n) if (1..=500).contains(&n) => n as u32,
+            _ => return Err(invalid("instances must be an integer from 1 to 500.")),
+        };
+        let task_group = match body::opt_object(p, "task_node_info").map_err(mistyped)? {
+            Some(t) => {
+                let count = int_in(t, "data_volume_count", 1, 10, None)? as u32;
+                let data_size = size(t, "data_volume_size")?.ok_or_else(|| invalid("data_volume_size is mandatory."))?;
+                Some(NodeGroup {
+                    group_name: "task_node_analysis_group".into(),
+                    role: Role::Task,
+                    node_num: 0,
+                    node_size: req_str(t, "node_size")?.to_string(),
+                    root_volume_size: ROOT_VOLUME_SIZE,
+                    root_volume_type: ROOT_VOLUME_TYPE.into(),
+                    data_volume_type: volume_type(t, "data_volume_type")?.ok_or_else(|| invalid("data_volume_type is mandatory."))?,
+                    data_volume_count: count,
+                    data_volume_size: data_size,
+                })
+            }
+            None => None,
+        };
+        let server_ids = body::opt_str_list(p, "server_ids").map_err(mistyped)?.unwrap_or_default();
+        if !server_ids.is_empty() && (scale_out || !task) {
+            return Err(invalid("server_ids name task nodes to remove in a task scale-in."));
+        }
+        let id = input.param("cluster_id");
+        self.call(input, |m| {
+            let mut r = Resize { scale_out, task, instances, task_group, server_ids };
+            if let Some(g) = r.task_group.as_mut() {
+                // The group's name follows the cluster's type.
+                if m.cluster(id)?.cluster_type == 1 {
+                    g.group_name = "task_node_streaming_group".into();
+                }
+            }
+            m.resize(id, r)
+        })?;
+        Reply::json(200, &json!({"result": "succeeded"}))
     }
 
     /// DELETE /v1.1/{project_id}/clusters/{cluster_id}: 204.

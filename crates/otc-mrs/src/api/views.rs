@@ -71,7 +71,7 @@ pub fn cluster_view(m: &mut Clusters<'_, '_, '_>, c: &Cluster) -> MrsResult<Valu
         "coreDataVolumeCount": core.as_ref().map_or(0, |g| g.data_volume_count),
         "nodeGroups": c.groups.iter().filter(|g| g.role != Role::Task).map(|g| group_view(c, g)).collect::<Vec<_>>(),
         "taskNodeGroups": c.groups.iter().filter(|g| g.role == Role::Task).map(|g| group_view(c, g)).collect::<Vec<_>>(),
-        "scale": "",
+        "scale": if c.state.starts_with("scaling") { c.state.as_str() } else { "" },
     }))
 }
 

@@ -23,13 +23,21 @@ pub const CREATE_STAGES: [&str; 6] = [
     "Deploying the cluster",
 ];
 
+/// The stage descriptions of a cluster scaling out, and in.
+pub const SCALE_OUT_STAGES: [&str; 4] = ["Preparing for scale-out", "Creating VMs", "Initializing VMs", "Adding nodes to the cluster"];
+pub const SCALE_IN_STAGES: [&str; 4] =
+    ["Preparing for scale-in", "Decommissioning instance", "Deleting VMs", "Deleting nodes from the cluster"];
+
 /// Core and task nodes a cluster may have at most.
 pub const MAX_CORE_AND_TASK: u32 = 500;
 
 impl Clusters<'_, '_, '_> {
-    fn table(&self) -> [Transition; 2] {
+    fn table(&self) -> [Transition; 4] {
+        let resize = Duration::seconds(self.cfg.resize_seconds);
         [
             Transition { from: "starting", to: "running", after: Duration::seconds(self.cfg.create_seconds) },
+            Transition { from: "scaling-out", to: "running", after: resize },
+            Transition { from: "scaling-in", to: "running", after: resize },
             Transition { from: "terminating", to: "terminated", after: Duration::seconds(self.cfg.delete_seconds) },
         ]
     }
@@ -48,16 +56,19 @@ impl Clusters<'_, '_, '_> {
         c.state == "terminated" && self.m.net.now >= c.state_since + Duration::seconds(self.cfg.terminated_retention_seconds)
     }
 
-    /// The stage description of a starting cluster, and whether MRS
-    /// Manager is installed.
+    /// The stage description of a starting or scaling cluster, and
+    /// whether MRS Manager is installed.
     pub fn stage(&self, c: &Cluster) -> (&'static str, bool) {
-        if c.state != "starting" {
-            return ("", c.state != "failed");
-        }
-        let total = self.cfg.create_seconds.max(1);
+        let (stages, seconds): (&[&'static str], i64) = match c.state.as_str() {
+            "starting" => (&CREATE_STAGES, self.cfg.create_seconds),
+            "scaling-out" => (&SCALE_OUT_STAGES, self.cfg.resize_seconds),
+            "scaling-in" => (&SCALE_IN_STAGES, self.cfg.resize_seconds),
+            _ => return ("", c.state != "failed"),
+        };
+        let total = seconds.max(1);
         let elapsed = (self.m.net.now - c.state_since).num_seconds().clamp(0, total - 1);
-        let i = (elapsed * CREATE_STAGES.len() as i64 / total) as usize;
-        (CREATE_STAGES[i], i >= 5)
+        let i = (elapsed * stages.len() as i64 / total) as usize;
+        (stages[i], c.state != "starting" || i >= 5)
     }
 
     pub fn cluster(&mut self, id: &str) -> MrsResult<Cluster> {
@@ -82,7 +93,7 @@ impl Clusters<'_, '_, '_> {
         Ok(all.into_iter().filter(|c| !self.expired(c)).collect())
     }
 
-    fn save(&mut self, c: &Cluster) -> MrsResult<()> {
+    pub(crate) fn save(&mut self, c: &Cluster) -> MrsResult<()> {
         self.m.net.update(CLUSTER, &c.id, None, c)?;
         Ok(())
     }

@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod components;
 pub mod nodes;
+pub mod resize;
 pub mod tags;
 
 use crate::MrsConfig;
