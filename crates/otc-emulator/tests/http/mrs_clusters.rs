@@ -539,3 +539,33 @@ async fn resizing_adds_and_removes_real_servers() {
     );
     assert_eq!(servers_of(&api, &id).await.len(), 5, "refusals change nothing");
 }
+
+#[tokio::test]
+async fn renaming_a_cluster_v2() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let small = |name: &str| {
+        let mut b = body(name, "eu-de", &vpc, &subnet);
+        b["master_node_num"] = json!(1);
+        b["core_node_num"] = json!(1);
+        b
+    };
+    let a = create(&api, small("first")).await;
+    create(&api, small("second")).await;
+    let rename = |id: &str, v: Value| {
+        let (api, path) = (&api, format!("/mrs/v2/{{pid}}/clusters/{id}/cluster-name"));
+        async move { api.put(&path, v).await }
+    };
+    let o = rename(&a, json!({"cluster_name": "mrs_jdRU_dm01"})).await;
+    assert_eq!((o.status, o.body.clone()), (200, json!({"result": "succeeded"})));
+    assert_eq!(cluster(&api, &a).await["clusterName"], "mrs_jdRU_dm01");
+    refused(&rename(&a, json!({"cluster_name": "second"})).await, 400, "12000043");
+    refused(&rename(&a, json!({"cluster_name": "bad name"})).await, 400, "12000002");
+    refused(&rename(&a, json!({"cluster_name": 5})).await, 400, "12000002");
+    refused(&rename(&a, json!({})).await, 400, "12000002");
+    refused(&rename("nope", json!({"cluster_name": "x"})).await, 400, "12000003");
+    assert_eq!(api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{a}")).await.status, 204);
+    refused(&rename(&a, json!({"cluster_name": "later"})).await, 400, "12000360");
+    assert_eq!(cluster(&api, &a).await["clusterName"], "mrs_jdRU_dm01");
+}

@@ -20,7 +20,7 @@ const VOLUME_TYPES: [&str; 3] = ["SATA", "SAS", "SSD"];
 const ROOT_VOLUME_SIZE: u32 = 40;
 const ROOT_VOLUME_TYPE: &str = "SAS";
 
-fn name_ok(name: &str, min: usize) -> bool {
+pub(crate) fn name_ok(name: &str, min: usize) -> bool {
     (min..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 

@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod hosts;
 pub mod tags;
+pub mod v2;
 pub mod views;
 
 use crate::errors::{invalid, mistyped};

@@ -229,6 +229,22 @@ impl Clusters<'_, '_, '_> {
         self.save(&c)
     }
 
+    /// Renames a cluster (v2 `cluster-name`); names stay unique among
+    /// live clusters.
+    pub fn rename(&mut self, id: &str, name: &str) -> MrsResult<()> {
+        let mut c = self.cluster(id)?;
+        if c.state == "terminating" || c.state == "terminated" {
+            let msg = "Cluster name cannot be updated for a cluster that is in the terminating or terminated state.";
+            return Err(mrs_error("12000360", msg).into());
+        }
+        if c.name != name && self.clusters()?.iter().any(|o| o.name == name && o.state != "terminated") {
+            return Err(mrs_error("12000043", format!("Duplicate cluster name: {name}.")).into());
+        }
+        c.name = name.to_string();
+        c.updated_at = self.m.net.now;
+        self.save(&c)
+    }
+
     /// Forgets terminated clusters whose retention is over.
     fn purge(&mut self) -> MrsResult<()> {
         let all: Vec<Cluster> = self.m.net.all(CLUSTER)?;
