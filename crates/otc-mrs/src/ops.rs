@@ -1,4 +1,4 @@
-//! The operation table: clusters v1.1, hosts, tags and the v2 rename. Documented operations
+//! The operation table: clusters v1.1, hosts, tags, and v2 create and rename. Documented operations
 //! not listed here answer 404 APIGW.0101.
 
 use crate::Mrs;
@@ -25,6 +25,7 @@ impl Service for Mrs {
             op("POST", "/v1.1/{project_id}/clusters/{cluster_id}/tags/action", handler(s, Mrs::tags_action)),
             op("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}/tags/{key}", handler(s, Mrs::delete_tag)),
             op("GET", "/v1.1/{project_id}/clusters/tags", handler(s, Mrs::project_tags)),
+            op("POST", "/v2/{project_id}/clusters", handler(s, Mrs::create_cluster_v2)),
             op("PUT", "/v2/{project_id}/clusters/{cluster_id}/cluster-name", handler(s, Mrs::rename_cluster)),
             op("POST", "/v1.1/{project_id}/clusters/resource_instances/action", handler(s, Mrs::resource_instances)),
         ]

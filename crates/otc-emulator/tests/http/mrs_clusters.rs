@@ -569,3 +569,64 @@ async fn renaming_a_cluster_v2() {
     refused(&rename(&a, json!({"cluster_name": "later"})).await, 400, "12000360");
     assert_eq!(cluster(&api, &a).await["clusterName"], "mrs_jdRU_dm01");
 }
+
+#[tokio::test]
+async fn creating_a_cluster_v2() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    network(&api).await;
+    let ok = json!({
+        "cluster_version": "MRS 3.3.0-LTS.1", "cluster_name": "mrs_v2", "cluster_type": "ANALYSIS",
+        "charge_info": {"charge_mode": "postPaid"}, "region": "eu-de", "availability_zone": "eu-de-02",
+        "vpc_name": "vpc-t", "subnet_name": "sn-t", "components": "Hadoop,Spark,Hive,ZooKeeper",
+        "safe_mode": "KERBEROS", "manager_admin_password": "Mrs@12345", "login_mode": "PASSWORD", "node_root_password": "Root-1234",
+        "log_collection": 1, "tags": [{"key": "creator", "value": "v2"}],
+        "node_groups": [
+            {"group_name": "master_node_default_group", "node_num": 2, "node_size": "s3.xlarge.4.linux.mrs",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume": {"type": "SAS", "size": 600}, "data_volume_count": 1},
+            {"group_name": "core_node_analysis_group", "node_num": 3, "node_size": "s3.xlarge.4.linux.mrs",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume": {"type": "SSD", "size": 600}, "data_volume_count": 2},
+            {"group_name": "task_node_analysis_group", "node_num": 1, "node_size": "s3.xlarge.4.linux.mrs",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume_count": 0},
+        ],
+    });
+    let o = api.post("/mrs/v2/{pid}/clusters", ok.clone()).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let id = o.body["cluster_id"].as_str().unwrap().to_string();
+    assert_eq!(o.body.as_object().unwrap().len(), 1, "{}", o.body);
+    // Read back through v1.1, as clients of v2 do.
+    let c = cluster(&api, &id).await;
+    assert_eq!(
+        (c["clusterState"].as_str(), c["totalNodeNum"].as_str(), c["azId"].as_str()),
+        (Some("running"), Some("6"), Some("eu-de-02"))
+    );
+    assert_eq!((c["safeMode"].as_i64(), c["clusterType"].as_i64(), c["tags"].as_str()), (Some(1), Some(0), Some("creator=v2")));
+    assert_eq!(c["nodeGroups"][1]["rootVolumeSize"], 480);
+    assert_eq!(c["taskNodeGroups"][0]["nodeNum"], 1);
+    assert_eq!(servers_of(&api, &id).await.len(), 6);
+
+    let with = |k: &str, v: Value| {
+        let mut b = ok.clone();
+        b["cluster_name"] = json!("other");
+        b[k] = v;
+        b
+    };
+    for (b, code) in [
+        (with("cluster_type", json!("BATCH")), "MRS.0002"),
+        (with("cluster_type", json!("MIXED")), "12000054"),
+        (with("safe_mode", json!(1)), "MRS.0002"),
+        (with("login_mode", json!("KEYPAIR")), "MRS.0002"),
+        (with("components", json!("Hadoop,Spark2x")), "MRS.0002"),
+        (with("cluster_name", json!("x")), "MRS.0002"),
+        (with("node_groups", json!([])), "MRS.0002"),
+        (with("vpc_name", json!("nope")), "12000105"),
+        (with("subnet_name", json!("nope")), "12000027"),
+        (with("region", json!("eu-nl")), "12000002"),
+        (json!({}), "MRS.0002"),
+        (json!("x"), "MRS.0002"),
+    ] {
+        refused(&api.post("/mrs/v2/{pid}/clusters", b.clone()).await, 400, code);
+    }
+    refused(&api.post("/mrs/v2/{pid}/clusters", with("cluster_name", json!("mrs_v2"))).await, 400, "12000043");
+    assert_eq!(api.get("/mrs/v1.1/{pid}/cluster_infos").await.body["clusterTotal"], 1, "refusals create nothing");
+}

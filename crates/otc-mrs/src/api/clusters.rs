@@ -15,10 +15,10 @@ use otc_core::tags::Tag;
 use otc_core::ApiResult;
 use serde_json::json;
 
-const VOLUME_TYPES: [&str; 3] = ["SATA", "SAS", "SSD"];
+pub(crate) const VOLUME_TYPES: [&str; 3] = ["SATA", "SAS", "SSD"];
 /// The system disk of a node when none is asked for (the NodeGroup table).
-const ROOT_VOLUME_SIZE: u32 = 40;
-const ROOT_VOLUME_TYPE: &str = "SAS";
+pub(crate) const ROOT_VOLUME_SIZE: u32 = 40;
+pub(crate) const ROOT_VOLUME_TYPE: &str = "SAS";
 
 pub(crate) fn name_ok(name: &str, min: usize) -> bool {
     (min..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -37,13 +37,13 @@ fn complex(pw: &str, specials: &str) -> bool {
 }
 
 /// `cluster_admin_secret`: the MRS Manager `admin` password.
-fn admin_secret_ok(pw: &str) -> bool {
+pub(crate) fn admin_secret_ok(pw: &str) -> bool {
     let reversed: String = pw.chars().rev().collect();
     (8..=32).contains(&pw.len()) && complex(pw, "`~!@#$%^&*()-_=+\\|[{}];:'\",<.>/? ") && pw != "admin" && reversed != "admin"
 }
 
 /// `cluster_master_secret`: the nodes' root password.
-fn root_secret_ok(pw: &str) -> bool {
+pub(crate) fn root_secret_ok(pw: &str) -> bool {
     (8..=26).contains(&pw.len()) && complex(pw, "!@$%^-_=+[{}]:,./?")
 }
 
@@ -183,7 +183,7 @@ fn flat_groups(o: &Obj, cluster_type: i64) -> ApiResult<(Vec<NodeGroup>, String,
     Ok((out, legacy_type.unwrap_or_default(), legacy_size.unwrap_or(0)))
 }
 
-fn tags(o: &Obj) -> ApiResult<Vec<Tag>> {
+pub(crate) fn tags(o: &Obj) -> ApiResult<Vec<Tag>> {
     let list = body::opt_list(o, "tags").map_err(mistyped)?.cloned().unwrap_or_default();
     let mut out: Vec<Tag> = Vec::new();
     for v in &list {
