@@ -630,3 +630,42 @@ async fn creating_a_cluster_v2() {
     refused(&api.post("/mrs/v2/{pid}/clusters", with("cluster_name", json!("mrs_v2"))).await, 400, "12000043");
     assert_eq!(api.get("/mrs/v1.1/{pid}/cluster_infos").await.body["clusterTotal"], 1, "refusals create nothing");
 }
+
+#[tokio::test]
+async fn the_node_groups_form_of_run_job_flow() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let mut b = body("grouped", "eu-de", &vpc, &subnet);
+    for k in ["master_node_num", "master_node_size", "core_node_num", "core_node_size"] {
+        b.as_object_mut().unwrap().remove(k);
+    }
+    // root_volume_size as the digit string gophertelekomcloud's NodeGroup sends.
+    b["node_groups"] = json!([
+        {"group_name": "master_node_default_group", "node_num": 1, "node_size": "s3.xlarge.4.linux.mrs",
+         "root_volume_size": "480", "root_volume_type": "SAS", "data_volume_type": "SAS", "data_volume_count": 1, "data_volume_size": 600},
+        {"group_name": "core_node_analysis_group", "node_num": 2, "node_size": "s3.xlarge.4.linux.mrs",
+         "root_volume_size": 100, "data_volume_type": "SSD", "data_volume_count": 1, "data_volume_size": 600},
+        {"group_name": "task_node_analysis_group", "node_num": 1, "node_size": "s3.xlarge.4.linux.mrs", "data_volume_count": 0},
+    ]);
+    let id = create(&api, b.clone()).await;
+    let c = cluster(&api, &id).await;
+    assert_eq!((c["masterNodeNum"].as_str(), c["coreNodeNum"].as_str(), c["totalNodeNum"].as_str()), (Some("1"), Some("2"), Some("4")));
+    assert_eq!((c["nodeGroups"][0]["rootVolumeSize"].as_u64(), c["coreDataVolumeType"].as_str()), (Some(480), Some("SSD")));
+    let hosts = api.get(&format!("/mrs/v1.1/{{pid}}/clusters/{id}/hosts")).await;
+    let mut types: Vec<&str> = hosts.body["hosts"].as_array().unwrap().iter().map(|h| h["type"].as_str().unwrap()).collect();
+    types.sort();
+    assert_eq!(types, ["Core", "Core", "Master", "Task"]);
+    b["cluster_name"] = json!("grouped-2");
+    for (i, k, v) in [
+        (0, "group_name", json!("core_node_streaming_group")),
+        (0, "node_num", json!(3)),
+        (0, "root_volume_size", json!("big")),
+        (1, "data_volume_size", json!(5)),
+        (1, "data_volume_type", Value::Null),
+    ] {
+        let mut bad = b.clone();
+        bad["node_groups"][i][k] = v;
+        refused(&api.post("/mrs/v1.1/{pid}/run-job-flow", bad.clone()).await, 400, "12000002");
+    }
+}

@@ -83,10 +83,16 @@ fn node_groups(list: Vec<&Obj>, cluster_type: i64) -> ApiResult<Vec<NodeGroup>> 
         if count > 0 && (dsize.is_none() || dtype.is_none()) {
             return Err(invalid("data_volume_type and data_volume_size are mandatory with data disks."));
         }
-        let root = match opt_int(g, "root_volume_size")? {
-            None => ROOT_VOLUME_SIZE,
+        // An integer, or the digit string gophertelekomcloud's NodeGroup sends.
+        let root = match g.get("root_volume_size") {
+            None | Some(serde_json::Value::Null) => Some(ROOT_VOLUME_SIZE as i64),
+            Some(serde_json::Value::Number(n)) => n.as_i64(),
+            Some(serde_json::Value::String(s)) => s.parse::<i64>().ok(),
+            Some(_) => None,
+        };
+        let root = match root {
             Some(v) if (40..=1024).contains(&v) => v as u32,
-            Some(v) => return Err(invalid(format!("root_volume_size {v} is out of range [40, 1024]."))),
+            _ => return Err(invalid("root_volume_size must be an integer from 40 to 1024.")),
         };
         out.push(NodeGroup {
             group_name: name.to_string(),
