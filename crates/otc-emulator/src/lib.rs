@@ -97,7 +97,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let images = Arc::new(Images::new(cfg.compute.clone()));
     let sfs = Arc::new(Sfs::new(vpc.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
-    let mrs = Arc::new(Mrs::new(compute.clone(), cfg.mrs.clone()));
+    let mrs = Arc::new(Mrs::new(compute.clone(), store.clone(), cfg.mrs.clone()));
     let evs = Arc::new(Evs::new(store.clone(), clock.clone(), cfg.evs.clone(), image_lookup(&cfg.compute)));
     // One path serves both services' jobs on the bare port: EVS's view is
     // mounted first and hands the ids it does not know to ECS's.

@@ -61,12 +61,37 @@ impl Default for MrsConfig {
 /// The MapReduce Service.
 pub struct Mrs {
     compute: Arc<Compute>,
+    store: otc_store::Store,
     cfg: MrsConfig,
 }
 
 impl Mrs {
-    pub fn new(compute: Arc<Compute>, cfg: MrsConfig) -> Self {
-        Mrs { compute, cfg }
+    pub fn new(compute: Arc<Compute>, store: otc_store::Store, cfg: MrsConfig) -> Self {
+        Mrs { compute, store, cfg }
+    }
+
+    /// The emulator's own API: sets a cluster's state as the cloud would
+    /// (see [`model::faults`]). The cluster is found by id alone; its
+    /// project and region are the caller's.
+    pub fn force_state(&self, id: &str, state: &str) -> ApiResult<serde_json::Value> {
+        use otc_store::TxExt;
+        let found: Option<model::Cluster> = self.store.txn(|tx| tx.get_doc(model::CLUSTER, id)).map_err(otc_core::ApiError::from)?;
+        let c = found.ok_or_else(|| errors::no_cluster(id))?;
+        let ctx = otc_core::Ctx {
+            request_id: String::new(),
+            domain_id: String::new(),
+            domain_name: String::new(),
+            // Nothing a state change does depends on the user or domain.
+            user_id: String::new(),
+            user_name: String::new(),
+            project_id: Some(c.project_id.clone()),
+            project_name: None,
+            region: Some(c.data_center.clone()),
+            roles: Vec::new(),
+            token_id: None,
+        };
+        self.compute.run_as(&ctx, |m| Clusters { m, cfg: &self.cfg }.force_state(id, state)).map_err(|Refusal(e)| e)?;
+        Ok(serde_json::json!({"cluster_id": id, "clusterState": state}))
     }
 
     /// Runs `f` for the caller in one transaction over the clusters and

@@ -31,6 +31,13 @@ impl Service for Mrs {
         ]
     }
 
+    fn control(&self, method: &str, parts: &[&str]) -> Option<otc_core::ApiResult<serde_json::Value>> {
+        match (method, parts) {
+            ("POST", ["mrs", "clusters", id, "state", state]) => Some(self.force_state(id, state)),
+            _ => None,
+        }
+    }
+
     fn catalog(&self) -> Vec<CatalogEntry> {
         // The real catalog's entry has no project id: gophertelekomcloud
         // appends it itself (a project id here would be doubled), and

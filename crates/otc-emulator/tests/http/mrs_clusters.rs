@@ -669,3 +669,58 @@ async fn the_node_groups_form_of_run_job_flow() {
         refused(&api.post("/mrs/v1.1/{pid}/run-job-flow", bad.clone()).await, 400, "12000002");
     }
 }
+
+#[tokio::test]
+async fn failed_and_abnormal_clusters_through_the_emulators_api() {
+    let emu = Emu::with(mrs_config(60, 0)).await;
+    emu.server.clock.freeze();
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let force = |id: &str, state: &str| {
+        let url = emu.url(&format!("/_emulator/mrs/clusters/{id}/state/{state}"));
+        let http = emu.http.clone();
+        async move {
+            let r = http.post(url).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let mut b = body("doomed", "eu-de", &vpc, &subnet);
+    b["master_node_num"] = json!(1);
+    b["core_node_num"] = json!(1);
+    let id = create(&api, b).await;
+    // Only what the cloud could do: a starting cluster is not abnormal.
+    assert_eq!(force(&id, "abnormal").await.0, 400);
+    assert_eq!(force("nope", "failed").await.0, 400);
+    let (status, answer) = force(&id, "failed").await;
+    assert_eq!((status, answer["clusterState"].as_str()), (200, Some("failed")), "{answer}");
+    let c = cluster(&api, &id).await;
+    assert_eq!((c["clusterState"].as_str(), c["stageDesc"].as_str()), (Some("failed"), Some("Cluster installation failed")));
+    assert_eq!(c["errorInfo"], "Cluster installation failed");
+    emu.server.clock.advance(Duration::seconds(120));
+    assert_eq!(cluster(&api, &id).await["clusterState"], "failed", "failed stays failed");
+    // The API cannot delete a failed cluster; the cloud recycles it.
+    refused(&api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await, 400, "12000021");
+    assert_eq!(servers_of(&api, &id).await.len(), 2);
+    assert_eq!(force(&id, "terminated").await.0, 200);
+    assert!(servers_of(&api, &id).await.is_empty());
+    assert_eq!(ports_on(&api, &subnet).await, 0);
+
+    let mut b = body("flaky", "eu-de", &vpc, &subnet);
+    b["master_node_num"] = json!(1);
+    b["core_node_num"] = json!(1);
+    let id = create(&api, b).await;
+    emu.server.clock.advance(Duration::seconds(60));
+    assert_eq!(force(&id, "abnormal").await.0, 200);
+    let c = cluster(&api, &id).await;
+    assert_eq!(
+        (c["clusterState"].as_str(), c["errorInfo"].as_str()),
+        (Some("abnormal"), Some("Some nodes or components of the cluster are abnormal."))
+    );
+    let o = api.get("/mrs/v1.1/{pid}/cluster_infos?clusterState=abnormal").await;
+    assert_eq!(o.body["clusterTotal"], 1, "{}", o.body);
+    assert_eq!(force(&id, "running").await.0, 200);
+    assert_eq!(cluster(&api, &id).await["errorInfo"], "");
+    assert_eq!(force(&id, "abnormal").await.0, 200);
+    // An abnormal cluster can be deleted.
+    assert_eq!(api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await.status, 204);
+}

@@ -60,7 +60,7 @@ pub fn cluster_view(m: &mut Clusters<'_, '_, '_>, c: &Cluster) -> MrsResult<Valu
         "bootstrapScripts": [],
         "stageDesc": stage, "mrsManagerFinish": manager, "isMrsManagerFinish": manager,
         "safeMode": c.safe_mode, "clusterVersion": c.version, "nodePublicCertName": c.key_name.clone().unwrap_or_default(),
-        "masterNodeIp": first_master_ip, "privateIpFirst": first_master_ip, "errorInfo": "",
+        "masterNodeIp": first_master_ip, "privateIpFirst": first_master_ip, "errorInfo": c.error_info,
         "tags": tags, "clusterType": c.cluster_type, "logCollection": c.log_collection,
         "enterpriseProjectId": c.enterprise_project_id, "availabilityZoneId": c.az,
         "masterDataVolumeType": master.as_ref().map(|g| g.data_volume_type.clone()).unwrap_or_default(),

@@ -63,7 +63,8 @@ impl Clusters<'_, '_, '_> {
             "starting" => (&CREATE_STAGES, self.cfg.create_seconds),
             "scaling-out" => (&SCALE_OUT_STAGES, self.cfg.resize_seconds),
             "scaling-in" => (&SCALE_IN_STAGES, self.cfg.resize_seconds),
-            _ => return ("", c.state != "failed"),
+            "failed" => return ("Cluster installation failed", false),
+            _ => return ("", true),
         };
         let total = seconds.max(1);
         let elapsed = (self.m.net.now - c.state_since).num_seconds().clamp(0, total - 1);
@@ -198,6 +199,7 @@ impl Clusters<'_, '_, '_> {
             volume_size: spec.volume_size,
             state: "starting".into(),
             state_since: now,
+            error_info: String::new(),
             created_at: now,
             updated_at: now,
         };

@@ -4,6 +4,7 @@
 
 pub mod clusters;
 pub mod components;
+pub mod faults;
 pub mod nodes;
 pub mod resize;
 pub mod tags;
@@ -157,6 +158,10 @@ pub struct Cluster {
     /// `running`, `terminated` are where they rest.
     pub state: String,
     pub state_since: Timestamp,
+    /// Why the cluster failed or is abnormal (set through the emulator's
+    /// own API).
+    #[serde(default)]
+    pub error_info: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
