@@ -724,3 +724,24 @@ async fn failed_and_abnormal_clusters_through_the_emulators_api() {
     // An abnormal cluster can be deleted.
     assert_eq!(api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await.status, 204);
 }
+
+#[tokio::test]
+async fn a_node_deleted_through_ecs_stays_listed_as_deleted() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let mut b = body("fragile", "eu-de", &vpc, &subnet);
+    b["master_node_num"] = json!(1);
+    b["core_node_num"] = json!(1);
+    let id = create(&api, b).await;
+    let core = servers_of(&api, &id).await.into_iter().find(|s| s["name"].as_str().unwrap().contains("_node_core_")).unwrap();
+    let core_id = core["id"].as_str().unwrap();
+    assert_eq!(api.delete(&format!("/v2.1/{{pid}}/servers/{core_id}")).await.status, 204);
+    let o = api.get(&format!("/mrs/v1.1/{{pid}}/clusters/{id}/hosts")).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let h = o.body["hosts"].as_array().unwrap().iter().find(|h| h["id"] == core_id).unwrap().clone();
+    assert_eq!((h["status"].as_str(), h["cpu"].as_str()), (Some("DELETED"), Some("4")));
+    assert_eq!(api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await.status, 204);
+    assert!(servers_of(&api, &id).await.is_empty());
+    assert_eq!(ports_on(&api, &subnet).await, 0);
+}

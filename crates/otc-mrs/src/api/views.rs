@@ -78,14 +78,20 @@ pub fn cluster_view(m: &mut Clusters<'_, '_, '_>, c: &Cluster) -> MrsResult<Valu
 /// A node as `hosts` shows it: its server's status and flavor.
 pub fn host_view(m: &mut Clusters<'_, '_, '_>, c: &Cluster, n: &Node) -> MrsResult<Value> {
     let g = &c.groups[n.group];
-    let server = m.m.server(&n.server_id).map_err(compute_refusal)?;
-    let flavor = m.m.cfg.flavor(&server.flavor_id).cloned();
+    // A node whose server someone deleted through ECS stays a node of the
+    // cluster (MRS does not notice); it shows as Nova shows a deleted server.
+    let (status, zone) = match m.m.server(&n.server_id) {
+        Ok(s) => (s.view().status.to_string(), s.availability_zone),
+        Err(otc_compute::model::Fault::NotFound(_)) => ("DELETED".to_string(), c.zone.clone()),
+        Err(f) => return Err(compute_refusal(f).into()),
+    };
+    let flavor = m.m.cfg.flavor(g.ecs_flavor()).cloned();
     Ok(json!({
-        "id": n.server_id, "name": n.name, "ip": n.ip, "status": server.view().status,
+        "id": n.server_id, "name": n.name, "ip": n.ip, "status": status,
         "flavor": g.node_size, "type": g.role.label(),
         "mem": flavor.as_ref().map_or(0, |f| f.ram).to_string(), "cpu": flavor.as_ref().map_or(0, |f| f.vcpus).to_string(),
         "root_volume_size": g.root_volume_size.to_string(),
         "data_volume_type": g.data_volume_type, "data_volume_size": g.data_volume_size, "data_volume_count": g.data_volume_count,
-        "availability_zone_id": server.availability_zone, "node_group_name": g.group_name,
+        "availability_zone_id": zone, "node_group_name": g.group_name,
     }))
 }
