@@ -745,3 +745,27 @@ async fn a_node_deleted_through_ecs_stays_listed_as_deleted() {
     assert!(servers_of(&api, &id).await.is_empty());
     assert_eq!(ports_on(&api, &subnet).await, 0);
 }
+
+#[tokio::test]
+async fn disk_quotas_refuse_with_mrs_codes() {
+    // 2 nodes × (system disk + 1 data disk) = 4 volumes, 2 × (40 + 100) GB.
+    let small = |vpc: &str, subnet: &str| {
+        let mut b = body("disks", "eu-de", vpc, subnet);
+        b["master_node_num"] = json!(1);
+        b["core_node_num"] = json!(1);
+        b["core_data_volume_count"] = json!(1);
+        b["core_data_volume_size"] = json!(100);
+        b
+    };
+    for (volumes, gigabytes, code) in [(3, -1, "12000033"), (-1, 250, "12000034")] {
+        let mut cfg = mrs_config(0, 0);
+        cfg.evs.quotas.volumes = volumes;
+        cfg.evs.quotas.gigabytes = gigabytes;
+        let emu = Emu::with(cfg).await;
+        let api = Api::new(&emu, "eu-de").await;
+        let (vpc, subnet) = network(&api).await;
+        refused(&api.post("/mrs/v1.1/{pid}/run-job-flow", small(&vpc, &subnet)).await, 400, code);
+        assert!(api.get("/v2.1/{pid}/servers").await.body["servers"].as_array().unwrap().is_empty());
+        assert_eq!(api.get("/v2/{pid}/volumes").await.body["volumes"].as_array().unwrap().len(), 0);
+    }
+}
