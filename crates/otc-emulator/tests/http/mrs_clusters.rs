@@ -769,3 +769,23 @@ async fn disk_quotas_refuse_with_mrs_codes() {
         assert_eq!(api.get("/v2/{pid}/volumes").await.body["volumes"].as_array().unwrap().len(), 0);
     }
 }
+
+#[tokio::test]
+async fn a_clusters_network_is_held_while_it_lives() {
+    let emu = Emu::with(mrs_config(0, 0)).await;
+    let api = Api::new(&emu, "eu-de").await;
+    let (vpc, subnet) = network(&api).await;
+    let mut b = body("holder", "eu-de", &vpc, &subnet);
+    b["master_node_num"] = json!(1);
+    b["core_node_num"] = json!(1);
+    let id = create(&api, b).await;
+    let sg = cluster(&api, &id).await["securityGroupsId"].as_str().unwrap().to_string();
+    // The nodes' ports hold the subnet and the group; the subnet holds the VPC.
+    assert!(api.delete(&format!("/v1/{{pid}}/vpcs/{vpc}/subnets/{subnet}")).await.status >= 400);
+    assert!(api.delete(&format!("/v2.0/security-groups/{sg}")).await.status >= 400);
+    assert!(api.delete(&format!("/v1/{{pid}}/vpcs/{vpc}")).await.status >= 400);
+    assert_eq!(cluster(&api, &id).await["clusterState"], "running");
+    assert_eq!(api.delete(&format!("/mrs/v1.1/{{pid}}/clusters/{id}")).await.status, 204);
+    // Then they go.
+    assert_eq!(api.delete(&format!("/v1/{{pid}}/vpcs/{vpc}/subnets/{subnet}")).await.status, 204);
+}
