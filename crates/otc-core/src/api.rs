@@ -41,6 +41,9 @@ pub enum Family {
     Obs,
     /// SFS Turbo: `{"errCode": "SFS.TURBO.xxxx", "errMsg"}`.
     SfsTurbo,
+    /// MapReduce Service: the documented `{"error_code", "error_msg"}`
+    /// and the `{"errorCode", "message"}` the real API answers with, both.
+    Mrs,
 }
 
 impl Family {

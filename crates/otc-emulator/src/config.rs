@@ -6,6 +6,7 @@ use otc_as::AsConfig;
 use otc_compute::ComputeConfig;
 use otc_evs::EvsConfig;
 use otc_iam::IamConfig;
+use otc_mrs::MrsConfig;
 use otc_sfs::SfsConfig;
 use otc_vpc::VpcConfig;
 use otc_vpn::VpnConfig;
@@ -90,6 +91,7 @@ pub struct FileConfig {
     pub autoscaling: Option<AsConfig>,
     pub vpn: Option<VpnConfig>,
     pub sfs: Option<SfsConfig>,
+    pub mrs: Option<MrsConfig>,
     pub evs: Option<EvsConfig>,
 }
 
@@ -108,6 +110,7 @@ pub struct Config {
     pub autoscaling: AsConfig,
     pub vpn: VpnConfig,
     pub sfs: SfsConfig,
+    pub mrs: MrsConfig,
     pub evs: EvsConfig,
 }
 
@@ -127,6 +130,7 @@ impl Default for Config {
             autoscaling: AsConfig::default(),
             vpn: VpnConfig::default(),
             sfs: SfsConfig::default(),
+            mrs: MrsConfig::default(),
             evs: EvsConfig::default(),
         }
     }
@@ -159,6 +163,7 @@ impl Config {
             autoscaling: file.autoscaling.unwrap_or(d.autoscaling),
             vpn: file.vpn.unwrap_or(d.vpn),
             sfs: file.sfs.unwrap_or(d.sfs),
+            mrs: file.mrs.unwrap_or(d.mrs),
             evs: file.evs.unwrap_or(d.evs),
         })
     }

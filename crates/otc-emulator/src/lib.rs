@@ -12,6 +12,7 @@ use otc_core::{ApiError, Clock};
 use otc_evs::{Evs, EvsJobs};
 use otc_gateway::{Gateway, Mount, Settings};
 use otc_iam::Iam;
+use otc_mrs::Mrs;
 use otc_sfs::sfs3::Sfs3;
 use otc_sfs::{Sfs, SfsTurbo};
 use otc_store::Store;
@@ -99,6 +100,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
     let sfs3 = Arc::new(Sfs3::new(vpc.clone()));
     let sfs_turbo = Arc::new(SfsTurbo::new(vpc.clone(), store.clone(), cfg.sfs));
     let autoscaling = Arc::new(AutoScaling::new(compute.clone(), store.clone(), cfg.autoscaling.clone()));
+    let mrs = Arc::new(Mrs::new(compute.clone(), store.clone(), cfg.mrs.clone()));
     let evs = Arc::new(Evs::new(store.clone(), clock.clone(), cfg.evs.clone(), image_lookup(&cfg.compute)));
     // One path serves both services' jobs on the bare port: EVS's view is
     // mounted first and hands the ids it does not know to ECS's.
@@ -115,6 +117,7 @@ pub async fn start(cfg: Config) -> Result<Server, String> {
         Mount { service: sfs as Arc<dyn Service>, bad_body: otc_sfs::errors::bad_body },
         Mount { service: sfs3 as Arc<dyn Service>, bad_body: otc_sfs::errors::sfs3::bad_body },
         Mount { service: sfs_turbo as Arc<dyn Service>, bad_body: otc_sfs::turbo::errors::bad_body },
+        Mount { service: mrs as Arc<dyn Service>, bad_body: otc_mrs::errors::bad_body },
         Mount { service: evs as Arc<dyn Service>, bad_body: otc_evs::errors::bad_body },
     ];
     iam.set_catalog(mounts.iter().flat_map(|m| m.service.catalog()).collect());

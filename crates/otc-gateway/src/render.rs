@@ -100,6 +100,10 @@ pub fn error_body(family: Family, err: &ApiError, request_id: &str) -> serde_jso
         // Rendered as XML by `obs_error`; this is what the JSON would be.
         Family::Obs => json!({"Code": err.code, "Message": msg, "RequestId": request_id}),
         Family::SfsTurbo => json!({"errCode": err.code, "errMsg": msg}),
+        // The reference documents `error_code`/`error_msg`; the real v1.1
+        // API answers `errorCode`/`message` (which otcextensions reads
+        // first): clients of either kind find theirs.
+        Family::Mrs => json!({"error_code": err.code, "error_msg": msg, "errorCode": err.code, "message": msg, "request_id": request_id}),
     }
 }
 

@@ -20,6 +20,7 @@ mod identity_projects;
 mod identity_tokens;
 mod identity_users;
 mod isolation;
+mod mrs_clusters;
 mod netkit;
 mod network_cross;
 mod network_neutron;

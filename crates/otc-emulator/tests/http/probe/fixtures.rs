@@ -297,6 +297,17 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     assert_eq!(o.status, 200, "{}", o.body);
     f.add(&["sfs-turbo:rule_id"], &str_at(&o.body, "/rules/0/id"), p);
     let o = api.post(&format!("/sfs-turbo/v1/{{pid}}/sfs-turbo/{turbo}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    // MRS: a small running cluster (its nodes are servers) on the first VPC.
+    let cluster = json!({"billing_type": 12, "data_center": region, "available_zone_id": format!("{region}-01"),
+        "cluster_name": "probe-mrs", "vpc_id": vpc, "subnet_id": net, "cluster_version": "MRS 3.2.0-LTS.2", "safe_mode": 0,
+        "cluster_admin_secret": "Mrs@12345", "login_mode": 1, "node_public_cert_name": "probe-key",
+        "master_node_num": 1, "master_node_size": "s3.xlarge.4.linux.mrs", "core_node_num": 1, "core_node_size": "s3.xlarge.4.linux.mrs",
+        "volume_type": "SAS", "volume_size": 100, "component_list": [{"component_name": "Hadoop"}]});
+    let o = api.post("/mrs/v1.1/{pid}/run-job-flow", cluster).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let cluster = str_at(&o.body, "/cluster_id");
+    f.add(&["cluster_id"], &cluster, p);
+    let o = api.post(&format!("/mrs/v1.1/{{pid}}/clusters/{cluster}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
     assert_eq!(o.status, 204, "{}", o.body);
 
     // Identity: a sub-project and an access key of the caller; the

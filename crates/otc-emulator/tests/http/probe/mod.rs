@@ -108,6 +108,7 @@ pub fn envelope_problem(family: Family, status: u16, body: &Value) -> Option<Str
         // Only the gateway's own answers are JSON on an OBS API.
         Family::Obs => false,
         Family::SfsTurbo => body["errCode"].as_str().is_some_and(|c| c.starts_with("SFS.TURBO.")) && is_str(body, "/errMsg"),
+        Family::Mrs => is_str(body, "/error_code") && is_str(body, "/error_msg") && is_str(body, "/errorCode") && is_str(body, "/message"),
     };
     (!ok).then(|| format!("not a {family:?} error envelope"))
 }

@@ -123,8 +123,10 @@ pub fn bodies(base: &Value, documented: bool, family: &str) -> Vec<Mutation> {
             }
         }
         if was.is_boolean() {
-            // The string form only Neutron's convert_to_boolean takes.
-            let rule = if neutron { Rule::MayAccept } else { Rule::Refuse };
+            // The string form only Neutron's convert_to_boolean takes, and
+            // MRS's resize where gophertelekomcloud sends it as a string.
+            let text_bool = neutron || (family == "Mrs" && p == "/parameters/skip_bootstrap_scripts");
+            let rule = if text_bool { Rule::MayAccept } else { Rule::Refuse };
             out.push(m(format!("{p}: \"true\" for bool"), bytes(&with(base, p, json!("true"))), rule));
         }
         if !was.is_null() {
