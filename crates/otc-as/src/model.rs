@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use otc_compute::model::servers::{NicSpec, ServerSpec};
 use otc_compute::model::volumes::{DiskSource, DiskSpec};
 use otc_compute::model::Compute as Model;
-use otc_core::{ids, ApiError};
+use otc_core::ids;
 use otc_store::{ListQuery, TxExt};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,21 +18,11 @@ pub const GROUP: &str = "as.group";
 pub const INSTANCE: &str = "as.instance";
 pub const ACTIVITY: &str = "as.activity";
 
-/// Every AS error is a documented `AS.xxxx` refusal; network and compute
-/// faults met while scaling are folded in here.
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(as_error("AS.0001", e.to_string()))
-    }
+otc_core::refusal! {
+    /// Every AS error is a documented `AS.xxxx` refusal; network and compute
+    /// faults met while scaling are folded in here.
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => as_error("AS.0001", e.to_string());
 }
 
 impl From<otc_vpc::model::Fault> for Refusal {

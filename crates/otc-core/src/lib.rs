@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod pagination;
 pub mod quota;
+pub mod refusal;
 pub mod tags;
 pub mod time;
 

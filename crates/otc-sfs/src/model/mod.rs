@@ -35,20 +35,10 @@ pub const SHARE: &str = "sfs.share";
 /// Keyed by the share id.
 pub const ACCESS: &str = "sfs.access";
 
-/// A refusal in Manila's words.
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(ApiError::internal(format!("storage failure: {e}")))
-    }
+otc_core::refusal! {
+    /// A refusal in Manila's words.
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => ApiError::internal(format!("storage failure: {e}"));
 }
 
 /// The network model only answers lookups here; a fault it raises is a

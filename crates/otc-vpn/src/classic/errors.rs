@@ -7,24 +7,14 @@
 use otc_core::ApiError;
 use otc_vpc::model::{Fault, Res};
 
-/// A refusal of the classic API; the error type of its model, so that the
-/// network model's faults and store errors convert into it with `?`.
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
+otc_core::refusal! {
+    /// A refusal of the classic API; the error type of its model, so that the
+    /// network model's faults and store errors convert into it with `?`.
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => ApiError::internal(e.to_string());
+}
 
 pub type CResult<T> = Result<T, Refusal>;
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(ApiError::internal(e.to_string()))
-    }
-}
 
 /// Network faults met on the way (a missing router or subnet, a taken
 /// public address) in the words of the Neutron facade.

@@ -36,20 +36,10 @@ pub const MONITOR: &str = "vpn.monitor";
 /// The device owner of the ports a gateway holds in its subnets.
 pub const OWNER_VPN_GATEWAY: &str = "network:vpn_gateway";
 
-/// A refusal in the v5 API's words.
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(vpn_error("VPN.0002", &[&e.to_string()]))
-    }
+otc_core::refusal! {
+    /// A refusal in the v5 API's words.
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => vpn_error("VPN.0002", &[&e.to_string()]);
 }
 
 /// Network faults met while placing a gateway, in the v5 API's words.

@@ -25,7 +25,6 @@ use chrono::Duration;
 use otc_core::lifecycle::{settle, Stage, Transition};
 use otc_core::tags::Tag;
 use otc_core::time::Timestamp;
-use otc_core::ApiError;
 use otc_vpc::model::{Fault, Net};
 use serde::{Deserialize, Serialize};
 
@@ -69,20 +68,10 @@ pub mod sub_status {
     }
 }
 
-/// A refusal in SFS Turbo's words.
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(errors::internal(format!("storage failure: {e}")))
-    }
+otc_core::refusal! {
+    /// A refusal in SFS Turbo's words.
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => errors::internal(format!("storage failure: {e}"));
 }
 
 /// The network model's faults reach here from port and hold changes the
