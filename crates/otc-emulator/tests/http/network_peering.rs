@@ -197,3 +197,22 @@ async fn a_peering_is_visible_to_exactly_its_two_projects() {
     }
     assert_eq!(me.get(&format!("{P}/{pid}")).await.body["peering"]["status"], "PENDING_ACCEPTANCE");
 }
+
+#[tokio::test]
+async fn a_live_peering_holds_both_vpcs() {
+    let emu = two_projects().await;
+    let me = Api::new(&emu, "eu-de").await;
+    let peer = Api::new(&emu, "eu-de_peer").await;
+    let a = vpc(&me, "a", "192.168.0.0/16").await;
+    let b = vpc(&peer, "b", "10.0.0.0/16").await;
+    let pid = id(&me.create(P, body("x", &a, &b, Some(&peer.pid)), 201, "peering").await);
+    let o = peer.delete(&format!("/v1/{{pid}}/vpcs/{b}")).await;
+    assert_eq!((o.status, o.code.as_str()), (409, "VPC.0104"), "pending holds the peer's VPC");
+    let o = me.delete(&format!("/v2.0/routers/{a}")).await;
+    assert_eq!((o.status, o.code.as_str()), (409, "RouterInUse"));
+    // Rejected, it holds nothing.
+    assert_eq!(peer.put(&format!("{P}/{pid}/reject"), json!({})).await.status, 200);
+    assert_eq!(peer.delete(&format!("/v1/{{pid}}/vpcs/{b}")).await.status, 204);
+    assert_eq!(me.delete(&format!("{P}/{pid}")).await.status, 204);
+    assert_eq!(me.delete(&format!("/v1/{{pid}}/vpcs/{a}")).await.status, 204);
+}
