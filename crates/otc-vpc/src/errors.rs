@@ -22,6 +22,7 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::SecurityGroup | Res::SecurityGroupRule => "VPC.0601",
         Res::Eip => "VPC.0501",
         Res::Bandwidth => "VPC.0301",
+        Res::Peering => "VPC.0101",
     }
 }
 
@@ -36,6 +37,7 @@ pub fn v1(f: Fault) -> ApiError {
             Res::SecurityGroupRule => ApiError::new(404, "VPC.0603", "Security group rule does not exist."),
             Res::Eip => ApiError::new(404, "VPC.0504", "Floating IP could not be found."),
             Res::Bandwidth => ApiError::new(404, "VPC.0306", "EIP bandwidth with the ID not found."),
+            Res::Peering => ApiError::new(404, "VPC.0003", "VPC peering connection does not exist."),
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -105,6 +107,8 @@ pub fn neutron(f: Fault) -> ApiError {
         },
         Fault::Invalid(res, msg) => match res {
             Res::SecurityGroupRule | Res::SecurityGroup => e(400, "BadRequest", msg),
+            // As the real cloud words it (TFO #3170).
+            Res::Peering => e(400, "InvalidInput", format!("Invalid input for operation: {msg}")),
             _ => e(400, "BadRequest", format!("Bad {} request: {msg}", res.neutron_name())),
         },
         Fault::Quota(res) => {
@@ -186,6 +190,7 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::Bandwidth => "Bandwidth",
                 Res::Port => "Port",
                 Res::Network | Res::Subnet => "Subnet",
+                Res::Peering => "Peering",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

@@ -24,6 +24,7 @@ mod mrs_clusters;
 mod netkit;
 mod network_cross;
 mod network_neutron;
+mod network_peering;
 mod network_tags;
 mod network_v1;
 mod network_v3;

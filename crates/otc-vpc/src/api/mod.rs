@@ -8,6 +8,7 @@ pub mod body;
 pub mod listing;
 pub mod neutron;
 pub mod neutron_quotas;
+pub mod peering;
 pub mod tags;
 pub mod v1;
 pub mod v3;

@@ -14,6 +14,7 @@ pub enum Res {
     SecurityGroupRule,
     Eip,
     Bandwidth,
+    Peering,
 }
 
 impl Res {
@@ -29,6 +30,7 @@ impl Res {
             Res::SecurityGroupRule => "security_group_rule",
             Res::Eip => "floatingip",
             Res::Bandwidth => "bandwidth",
+            Res::Peering => "peering",
         }
     }
 
@@ -43,6 +45,7 @@ impl Res {
             Res::SecurityGroupRule => "SecurityGroupRule",
             Res::Eip => "FloatingIP",
             Res::Bandwidth => "Bandwidth",
+            Res::Peering => "Peering",
         }
     }
 }

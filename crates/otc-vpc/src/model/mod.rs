@@ -17,6 +17,7 @@
 pub mod eips;
 pub mod fault;
 pub mod holds;
+pub mod peering;
 pub mod ports;
 pub mod quotas;
 pub mod routers;

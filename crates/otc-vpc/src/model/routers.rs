@@ -253,6 +253,12 @@ impl Net<'_> {
     pub fn delete_router(&mut self, id: &str) -> ModelResult<()> {
         self.router(id)?;
         self.check_unheld(Res::Vpc, id)?;
+        // Either side's VPC stays while a peering to it is live: the
+        // provider deletes peerings before their VPCs, and a peering to a
+        // missing VPC would be one neither side can route through.
+        if self.router_peered(id)? {
+            return Err(Fault::InUse(Res::Vpc, id.to_string(), Dependency::Held));
+        }
         if !self.keyed::<Network>(NETWORK, id)?.is_empty() {
             return Err(Fault::InUse(Res::Vpc, id.to_string(), Dependency::VpcHasSubnets));
         }

@@ -133,6 +133,10 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let shared =
         id(&api.create("/v2.0/{pid}/bandwidths", json!({"bandwidth": {"name": "probe-shared", "size": 10}}), 200, "bandwidth").await);
     f.add(&["bandwidth_id"], &shared, p);
+    // A peering of the VPC with a second one of the project.
+    let peer_vpc = id(&api.create("/v1/{pid}/vpcs", json!({"vpc": {"name": "probe-peer", "cidr": "10.41.0.0/16"}}), 200, "vpc").await);
+    let body = json!({"peering": {"name": "probe-peering", "request_vpc_info": {"vpc_id": vpc}, "accept_vpc_info": {"vpc_id": peer_vpc}}});
+    f.add(&["peering_id"], &id(&api.create("/v2.0/vpc/peerings", body, 201, "peering").await), p);
     for r in [format!("vpcs/{vpc}"), format!("subnets/{net}"), format!("publicips/{}", eips[0].0)] {
         let o = api.post(&format!("/v2.0/{{pid}}/{r}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
         assert_eq!(o.status, 204, "{r}: {}", o.body);
