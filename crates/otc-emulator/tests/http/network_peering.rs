@@ -191,9 +191,14 @@ async fn a_peering_is_visible_to_exactly_its_two_projects() {
         assert_eq!(other.put(&format!("{P}/{pid}/accept"), json!({})).await.status, 404);
         assert_eq!(other.put(&format!("{P}/{pid}"), json!({"peering": {"name": "n"}})).await.status, 404);
         assert_eq!(other.delete(&format!("{P}/{pid}")).await.status, 404);
-        // Nor can it peer with either VPC by naming its owner.
         let c = vpc(other, "c", "172.16.0.0/16").await;
-        assert_eq!(other.post(P, body("y", &c, &b, Some(&peer.pid))).await.status, 201, "peering requests are open to anyone");
+        if other.pid == third.pid {
+            assert_eq!(other.post(P, body("y", &c, &b, Some(&peer.pid))).await.status, 201, "peering requests are open to anyone");
+        } else {
+            // Peerings join VPCs of one region: eu-de's VPC is unknown to eu-nl.
+            let o = other.post(P, body("y", &c, &b, Some(&peer.pid))).await;
+            assert_eq!((o.status, o.code.as_str()), (400, "InvalidInput"), "{}", o.body);
+        }
     }
     assert_eq!(me.get(&format!("{P}/{pid}")).await.body["peering"]["status"], "PENDING_ACCEPTANCE");
 }

@@ -93,9 +93,18 @@ impl<'a> Net<'a> {
     fn peer_router(&mut self, vpc_id: &str, tenant: Option<&str>) -> ModelResult<Router> {
         let tenant = tenant.unwrap_or(self.project);
         match self.tx.get_doc::<Router>(ROUTER, vpc_id)? {
-            Some(r) if r.project_id == tenant => Ok(r),
+            Some(r) if r.project_id == tenant && self.project_region(tenant)?.as_deref() == Some(self.region) => Ok(r),
             _ => Err(wrong_peer()),
         }
+    }
+
+    /// The region a project's network lives in (its bootstrap record):
+    /// peerings join VPCs of one region only, so a project of another
+    /// region is as unknown as a wrong one.
+    fn project_region(&mut self, project: &str) -> ModelResult<Option<String>> {
+        let Some(r) = self.tx.get(PROJECT_INIT, project)? else { return Ok(None) };
+        let doc: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        Ok(doc["region"].as_str().map(str::to_string))
     }
 
     /// A peering this project is a side of, or `NotFound`: the second

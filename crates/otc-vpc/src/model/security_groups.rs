@@ -161,10 +161,16 @@ impl Net<'_> {
     /// Creates the project's defaults on its first use: the `default`
     /// security group with its rules.
     pub fn bootstrap(&mut self) -> ModelResult<()> {
-        if self.tx.get(PROJECT_INIT, self.project)?.is_some() {
+        // The record names the project's region: a peering may only join
+        // VPCs of one region, and the peer's region is known from here.
+        let init = serde_json::json!({"project_id": self.project, "region": self.region});
+        if let Some(r) = self.tx.get(PROJECT_INIT, self.project)? {
+            if !r.body.contains("\"region\"") {
+                self.tx.update_doc(PROJECT_INIT, self.project, self.project, None, &init)?;
+            }
             return self.key_routers_by_name();
         }
-        self.tx.insert_doc(PROJECT_INIT, self.project, self.project, None, &serde_json::json!({"project_id": self.project}))?;
+        self.tx.insert_doc(PROJECT_INIT, self.project, self.project, None, &init)?;
         let sg = self.insert_group("default", "Default security group", None, DefaultRules::EgressAndSelf)?;
         tracing::debug!(project = self.project, group = %sg.id, "default security group created");
         Ok(())
