@@ -22,13 +22,14 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::SecurityGroup | Res::SecurityGroupRule => "VPC.0601",
         Res::Eip => "VPC.0501",
         Res::Bandwidth => "VPC.0301",
+        Res::FlowLog => "VPC.3001",
     }
 }
 
 /// VPC v1/v2.0 (`{"code","message"}`).
 pub fn v1(f: Fault) -> ApiError {
     match f {
-        Fault::NotFound(res, _) => match res {
+        Fault::NotFound(res, id) => match res {
             Res::Vpc => ApiError::new(404, "VPC.0003", "VPC does not exist."),
             Res::Network | Res::Subnet => ApiError::new(404, "VPC.0202", "Query subnet fail."),
             Res::Port => ApiError::new(404, "VPC.0704", "Resource query by ID failed."),
@@ -36,6 +37,7 @@ pub fn v1(f: Fault) -> ApiError {
             Res::SecurityGroupRule => ApiError::new(404, "VPC.0603", "Security group rule does not exist."),
             Res::Eip => ApiError::new(404, "VPC.0504", "Floating IP could not be found."),
             Res::Bandwidth => ApiError::new(404, "VPC.0306", "EIP bandwidth with the ID not found."),
+            Res::FlowLog => ApiError::new(404, "VPC.3002", format!("Flow log {id} could not be found.")),
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -44,6 +46,8 @@ pub fn v1(f: Fault) -> ApiError {
             Res::SecurityGroup => ApiError::new(409, "VPC.0604", "Quota exceeded for resources: ['security_group']."),
             Res::SecurityGroupRule => ApiError::new(409, "VPC.0604", "Quota exceeded for resources: ['security_group_rule']."),
             Res::Bandwidth => ApiError::new(409, "VPC.0301", "Quota exceeded for resources: ['bandwidth']."),
+            // Undocumented: the flow-log family's wording of a quota.
+            Res::FlowLog => ApiError::new(409, "VPC.3003", "Quota exceeded for resources: ['flow_log']."),
             _ => ApiError::new(409, "VPC.0202", "Quota exceeded for resources: ['subnet']."),
         },
         Fault::NameExists(_) => ApiError::new(400, "VPC.0115", "The router name exists."),
@@ -83,6 +87,8 @@ pub fn v1(f: Fault) -> ApiError {
                 _ => ApiError::new(409, "VPC.0208", "The subnet is used by another service (such as a VPN service); delete that first."),
             },
         },
+        Fault::Duplicate(Res::FlowLog, msg) => ApiError::new(409, "VPC.3004", msg),
+        Fault::Duplicate(res, msg) => ApiError::new(409, v1_invalid_code(res), msg),
         Fault::DuplicateRule(id) => ApiError::new(409, "VPC.0601", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(_) => ApiError::new(400, "VPC.0201", "The external network cannot be used here."),
         Fault::VpcNotActive(_) => ApiError::new(400, "VPC.0004", "VPC is not active. Try again later."),
@@ -165,6 +171,7 @@ pub fn neutron(f: Fault) -> ApiError {
                 e(409, &format!("{class}InUse"), format!("{class} {id} is in use by another service (such as a VPN service)."))
             }
         },
+        Fault::Duplicate(_, msg) => e(409, "Conflict", msg),
         Fault::DuplicateRule(id) => e(409, "SecurityGroupRuleExists", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(id) => e(403, "PolicyNotAuthorized", format!("Tenants are not allowed to change external network {id}.")),
         Fault::VpcNotActive(id) => e(409, "RouterNotActive", format!("Router {id} is not active yet.")),
@@ -186,6 +193,7 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::Bandwidth => "Bandwidth",
                 Res::Port => "Port",
                 Res::Network | Res::Subnet => "Subnet",
+                Res::FlowLog => "Flow_log",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

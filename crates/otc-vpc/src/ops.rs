@@ -81,6 +81,7 @@ impl Service for Vpc {
         ops.extend(crate::api::v1::ops(s));
         ops.extend(crate::api::v3::ops(s));
         ops.extend(crate::api::tags::ops(s));
+        ops.extend(crate::api::flow_logs::ops(s));
         ops
     }
 

@@ -5,6 +5,7 @@
 //! words model faults through [`crate::errors`].
 
 pub mod body;
+pub mod flow_logs;
 pub mod listing;
 pub mod neutron;
 pub mod neutron_quotas;

@@ -14,6 +14,7 @@ pub enum Res {
     SecurityGroupRule,
     Eip,
     Bandwidth,
+    FlowLog,
 }
 
 impl Res {
@@ -29,6 +30,7 @@ impl Res {
             Res::SecurityGroupRule => "security_group_rule",
             Res::Eip => "floatingip",
             Res::Bandwidth => "bandwidth",
+            Res::FlowLog => "flow_log",
         }
     }
 
@@ -43,6 +45,7 @@ impl Res {
             Res::SecurityGroupRule => "SecurityGroupRule",
             Res::Eip => "FloatingIP",
             Res::Bandwidth => "Bandwidth",
+            Res::FlowLog => "FlowLog",
         }
     }
 }
@@ -108,6 +111,8 @@ pub enum Fault {
     NoMoreIps(String),
     /// A refusal because of other resources.
     InUse(Res, String, Dependency),
+    /// An object with the same content exists; the message says which.
+    Duplicate(Res, String),
     /// An identical security group rule exists (its id).
     DuplicateRule(String),
     /// The network is not one ports/subnets can be created on by a tenant.

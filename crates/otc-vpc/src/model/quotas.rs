@@ -14,6 +14,7 @@ pub struct Quotas {
     pub public_ip: usize,
     pub share_bandwidth: usize,
     pub share_bandwidth_ip: usize,
+    pub flow_log: usize,
 }
 
 /// The figures of the quota API's documented example.
@@ -27,6 +28,7 @@ impl Default for Quotas {
             public_ip: 10,
             share_bandwidth: 5,
             share_bandwidth_ip: 20,
+            flow_log: 10,
         }
     }
 }
@@ -87,7 +89,8 @@ impl Net<'_> {
                 "physicalConnect" => (0, 10),
                 "virtualInterface" => (0, 50),
                 "firewall" => (0, 200),
-                "loadbalancer" | "listener" | "flow_log" => (0, 10),
+                "flow_log" => (self.count(super::flow_logs::FLOW_LOG)?, q.flow_log as i64),
+                "loadbalancer" | "listener" => (0, 10),
                 "vpcContainRoutetable" => (0, 1),
                 "routetableContainRoutes" => (0, 200),
                 _ => (0, -1),

@@ -249,6 +249,11 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let net2 = id(&api.create("/v1/{pid}/subnets", sn, 200, "subnet").await);
     f.add(&["vpc_id", "router_id"], &vpc2, p);
     f.add(&["network_id"], &net2, p);
+    // A flow log on the VPN's VPC (held anyway), so the fixtures' first
+    // VPC stays free for the probes that delete it.
+    let fl = json!({"flow_log": {"resource_type": "vpc", "resource_id": vpc2, "traffic_type": "all",
+        "log_group_id": "05c4052d-8d14-488f-aa00-19fea5a25fdd", "log_topic_id": "a9d7dee7-37d2-4cba-a208-a016252aaa63"}});
+    f.add(&["flowlog_id"], &id(&api.create("/v1/{pid}/fl/flow_logs", fl, 200, "flow_log").await), p);
     let ike = id(&api.create("/v2.0/vpn/ikepolicies", json!({"ikepolicy": {"name": "probe-ike"}}), 201, "ikepolicy").await);
     f.add(&["ikepolicy_id"], &ike, p);
     let ipsec = id(&api.create("/v2.0/vpn/ipsecpolicies", json!({"ipsecpolicy": {"name": "probe-ipsec"}}), 201, "ipsecpolicy").await);
