@@ -23,6 +23,7 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::Eip => "VPC.0501",
         Res::Bandwidth => "VPC.0301",
         Res::FlowLog => "VPC.3001",
+        Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "VPC.0101",
     }
 }
 
@@ -38,6 +39,9 @@ pub fn v1(f: Fault) -> ApiError {
             Res::Eip => ApiError::new(404, "VPC.0504", "Floating IP could not be found."),
             Res::Bandwidth => ApiError::new(404, "VPC.0306", "EIP bandwidth with the ID not found."),
             Res::FlowLog => ApiError::new(404, "VPC.3002", format!("Flow log {id} could not be found.")),
+            Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => {
+                ApiError::new(404, "VPC.0003", format!("{} {id} could not be found.", res.neutron_class()))
+            }
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -48,6 +52,7 @@ pub fn v1(f: Fault) -> ApiError {
             Res::Bandwidth => ApiError::new(409, "VPC.0301", "Quota exceeded for resources: ['bandwidth']."),
             // Undocumented: the flow-log family's wording of a quota.
             Res::FlowLog => ApiError::new(409, "VPC.3003", "Quota exceeded for resources: ['flow_log']."),
+            Res::FirewallGroup => ApiError::new(409, "VPC.0114", "Quota exceeded for resources: ['firewall']."),
             _ => ApiError::new(409, "VPC.0202", "Quota exceeded for resources: ['subnet']."),
         },
         Fault::NameExists(_) => ApiError::new(400, "VPC.0115", "The router name exists."),
@@ -79,6 +84,9 @@ pub fn v1(f: Fault) -> ApiError {
             Dependency::PortHasEip => ApiError::new(409, "VPC.0511", "The port has already been bound with an EIP."),
             Dependency::PortInUse => ApiError::new(409, "VPC.0707", "Private IP address is in use."),
             Dependency::CidrHasSubnets => ApiError::new(409, "VPC.9914", "The secondary CIDR block still contains subnets."),
+            Dependency::FirewallInUse | Dependency::PortInFirewallGroup => {
+                ApiError::new(409, "VPC.0107", "The firewall object is in use; remove it from what uses it first.")
+            }
             // The codes of the resource's own "in use" refusals.
             Dependency::Held => match res {
                 Res::Vpc => {
@@ -166,6 +174,13 @@ pub fn neutron(f: Fault) -> ApiError {
                 format!("Port {id} cannot be deleted directly via the port API: has device owner network:router_interface_distributed."),
             ),
             Dependency::CidrHasSubnets => e(409, "Conflict", format!("A CIDR block of router {id} still has subnets.")),
+            Dependency::FirewallInUse => {
+                let class = res.neutron_class();
+                e(409, &format!("{class}InUse"), format!("{class} {id} is being used."))
+            }
+            Dependency::PortInFirewallGroup => {
+                e(409, "FirewallGroupPortInUse", format!("Port(s) {id} provided already associated with other firewall group."))
+            }
             Dependency::Held => {
                 let class = res.neutron_class();
                 e(409, &format!("{class}InUse"), format!("{class} {id} is in use by another service (such as a VPN service)."))
@@ -194,6 +209,7 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::Port => "Port",
                 Res::Network | Res::Subnet => "Subnet",
                 Res::FlowLog => "Flow_log",
+                Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "Firewall",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

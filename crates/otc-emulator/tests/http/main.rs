@@ -23,6 +23,7 @@ mod isolation;
 mod netkit;
 mod network_cross;
 mod network_flow_logs;
+mod network_fwaas;
 mod network_neutron;
 mod network_tags;
 mod network_v1;

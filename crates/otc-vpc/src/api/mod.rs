@@ -6,6 +6,7 @@
 
 pub mod body;
 pub mod flow_logs;
+pub mod fwaas;
 pub mod listing;
 pub mod neutron;
 pub mod neutron_quotas;

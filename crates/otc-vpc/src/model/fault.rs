@@ -15,6 +15,9 @@ pub enum Res {
     Eip,
     Bandwidth,
     FlowLog,
+    FirewallRule,
+    FirewallPolicy,
+    FirewallGroup,
 }
 
 impl Res {
@@ -31,6 +34,9 @@ impl Res {
             Res::Eip => "floatingip",
             Res::Bandwidth => "bandwidth",
             Res::FlowLog => "flow_log",
+            Res::FirewallRule => "firewall_rule",
+            Res::FirewallPolicy => "firewall_policy",
+            Res::FirewallGroup => "firewall_group",
         }
     }
 
@@ -46,6 +52,9 @@ impl Res {
             Res::Eip => "FloatingIP",
             Res::Bandwidth => "Bandwidth",
             Res::FlowLog => "FlowLog",
+            Res::FirewallRule => "FirewallRule",
+            Res::FirewallPolicy => "FirewallPolicy",
+            Res::FirewallGroup => "FirewallGroup",
         }
     }
 }
@@ -73,6 +82,10 @@ pub enum Dependency {
     PortInUse,
     /// A secondary CIDR still holds subnets.
     CidrHasSubnets,
+    /// A firewall rule is in a policy, or a policy is used by a group.
+    FirewallInUse,
+    /// A port is bound to another firewall group.
+    PortInFirewallGroup,
     /// Another service's object needs the resource ([`super::holds`]).
     Held,
 }

@@ -16,6 +16,7 @@
 
 pub mod eips;
 pub mod fault;
+pub mod firewalls;
 pub mod flow_logs;
 pub mod holds;
 pub mod ports;

@@ -15,6 +15,7 @@ pub struct Quotas {
     pub share_bandwidth: usize,
     pub share_bandwidth_ip: usize,
     pub flow_log: usize,
+    pub firewall: usize,
 }
 
 /// The figures of the quota API's documented example.
@@ -29,6 +30,7 @@ impl Default for Quotas {
             share_bandwidth: 5,
             share_bandwidth_ip: 20,
             flow_log: 10,
+            firewall: 200,
         }
     }
 }
@@ -88,7 +90,7 @@ impl Net<'_> {
                 "vpcPeer" => (0, 50),
                 "physicalConnect" => (0, 10),
                 "virtualInterface" => (0, 50),
-                "firewall" => (0, 200),
+                "firewall" => (self.count(super::firewalls::FW_GROUP)?, q.firewall as i64),
                 "flow_log" => (self.count(super::flow_logs::FLOW_LOG)?, q.flow_log as i64),
                 "loadbalancer" | "listener" => (0, 10),
                 "vpcContainRoutetable" => (0, 1),
