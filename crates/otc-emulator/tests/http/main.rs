@@ -21,6 +21,7 @@ mod identity_tokens;
 mod identity_users;
 mod isolation;
 mod netkit;
+mod network_acls;
 mod network_cross;
 mod network_flow_logs;
 mod network_fwaas;

@@ -8,6 +8,7 @@ pub mod body;
 pub mod flow_logs;
 pub mod fwaas;
 pub mod listing;
+pub mod network_acls;
 pub mod neutron;
 pub mod neutron_quotas;
 pub mod tags;

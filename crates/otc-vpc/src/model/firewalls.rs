@@ -406,7 +406,8 @@ impl Net<'_> {
     }
 
     fn firewall_quota(&mut self) -> ModelResult<()> {
-        if self.count(FW_GROUP)? >= self.cfg.quotas.firewall {
+        // Network ACLs (v3) count against the same quota.
+        if self.count(FW_GROUP)? + self.count(super::network_acls::NETWORK_ACL)? >= self.cfg.quotas.firewall {
             return Err(Fault::Quota(Res::FirewallGroup));
         }
         Ok(())

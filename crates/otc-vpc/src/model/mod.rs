@@ -19,6 +19,7 @@ pub mod fault;
 pub mod firewalls;
 pub mod flow_logs;
 pub mod holds;
+pub mod network_acls;
 pub mod ports;
 pub mod quotas;
 pub mod routers;

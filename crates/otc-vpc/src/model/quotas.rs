@@ -90,7 +90,7 @@ impl Net<'_> {
                 "vpcPeer" => (0, 50),
                 "physicalConnect" => (0, 10),
                 "virtualInterface" => (0, 50),
-                "firewall" => (self.count(super::firewalls::FW_GROUP)?, q.firewall as i64),
+                "firewall" => (self.count(super::firewalls::FW_GROUP)? + self.count(super::network_acls::NETWORK_ACL)?, q.firewall as i64),
                 "flow_log" => (self.count(super::flow_logs::FLOW_LOG)?, q.flow_log as i64),
                 "loadbalancer" | "listener" => (0, 10),
                 "vpcContainRoutetable" => (0, 1),

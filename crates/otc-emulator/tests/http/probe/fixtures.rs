@@ -266,6 +266,14 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let iface2 = id(&o.body["ports"][0]);
     let fw_group = json!({"firewall_group": {"name": "probe-fw", "ingress_firewall_policy_id": fw_policy, "ports": [iface2]}});
     f.add(&["firewall_group_id"], &id(&api.create("/v2.0/fwaas/firewall_groups", fw_group, 201, "firewall_group").await), p);
+    // A v3 network ACL with a rule, associated with the VPN VPC's subnet.
+    let acl = id(&api.create("/v3/{pid}/vpc/firewalls", json!({"firewall": {"name": "probe-acl"}}), 201, "firewall").await);
+    f.add(&["firewall_id"], &acl, p);
+    let rules = json!({"firewall": {"ingress_rules": [{"action": "allow", "protocol": "tcp", "ip_version": 4, "destination_port": "22"}]}});
+    let o = api.put(&format!("/v3/{{pid}}/vpc/firewalls/{acl}/insert-rules"), rules).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let o = api.put(&format!("/v3/{{pid}}/vpc/firewalls/{acl}/associate-subnets"), json!({"subnets": [{"virsubnet_id": net2}]})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
     let ike = id(&api.create("/v2.0/vpn/ikepolicies", json!({"ikepolicy": {"name": "probe-ike"}}), 201, "ikepolicy").await);
     f.add(&["ikepolicy_id"], &ike, p);
     let ipsec = id(&api.create("/v2.0/vpn/ipsecpolicies", json!({"ipsecpolicy": {"name": "probe-ipsec"}}), 201, "ipsecpolicy").await);
