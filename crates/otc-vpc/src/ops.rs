@@ -84,6 +84,7 @@ impl Service for Vpc {
         ops.extend(crate::api::flow_logs::ops(s));
         ops.extend(crate::api::fwaas::ops(s));
         ops.extend(crate::api::network_acls::ops(s));
+        ops.extend(crate::api::acl_tags::ops(s));
         ops
     }
 

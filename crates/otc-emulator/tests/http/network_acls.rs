@@ -225,3 +225,96 @@ async fn network_acls_are_per_project_and_region() {
     assert_eq!((o.status, o.code.as_str()), (404, "VPC.9904"), "{}", o.body);
     assert_eq!(de.get(&format!("{ACLS}/{aid}")).await.body["firewall"]["name"], "acl");
 }
+
+#[tokio::test]
+async fn network_acl_tags() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let nl = Api::new(&emu, "eu-nl").await;
+    let a =
+        id(&api.create(ACLS, json!({"firewall": {"name": "web-acl", "tags": [{"key": "env", "value": "prod"}]}}), 201, "firewall").await);
+    let b = id(&api.create(ACLS, json!({"firewall": {"name": "db-acl"}}), 201, "firewall").await);
+    let tags = |id: &str| format!("/v3/{{pid}}/firewalls/{id}/tags");
+
+    // One tag: overwrites a key's value.
+    let o = api.post(&tags(&a), json!({"tag": {"key": "env", "value": "test"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    let o = api.post(&tags(&b), json!({"tag": {"key": "env", "value": "prod"}})).await;
+    assert_eq!(o.status, 204);
+    let o = api.get(&tags(&a)).await;
+    assert_eq!((o.status, o.body["tags"].clone()), (200, json!([{"key": "env", "value": "test"}])));
+    assert!(o.body["request_id"].is_string());
+    // The ACL API shows the same tags.
+    assert_eq!(api.get(&format!("{ACLS}/{a}")).await.body["firewall"]["tags"], json!([{"key": "env", "value": "test"}]));
+
+    // Batch create refuses a key twice; batch delete ignores missing tags.
+    let o =
+        api.post(&format!("{}/create", tags(&a)), json!({"tags": [{"key": "team", "value": "x"}, {"key": "team", "value": "y"}]})).await;
+    assert_eq!((o.status, o.code.as_str()), (400, "VPC.9901"));
+    let o =
+        api.post(&format!("{}/create", tags(&a)), json!({"tags": [{"key": "team", "value": "net"}, {"key": "tier", "value": "1"}]})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    assert_eq!(api.get(&tags(&a)).await.body["tags"].as_array().unwrap().len(), 3);
+    let o = api.post(&format!("{}/delete", tags(&a)), json!({"tags": [{"key": "tier"}, {"key": "no such key!", "value": ""}]})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
+    assert_eq!(api.get(&tags(&a)).await.body["tags"].as_array().unwrap().len(), 2);
+
+    // Deleting one key: 204, then 404.
+    assert_eq!(api.delete(&format!("{}/team", tags(&a))).await.status, 204);
+    let o = api.delete(&format!("{}/team", tags(&a))).await;
+    assert_eq!((o.status, o.code.as_str()), (404, "VPC.9904"));
+
+    for body in [
+        json!({"tag": {"key": "", "value": "v"}}),
+        json!({"tag": {"key": "a b", "value": "v"}}),
+        json!({"tag": {"key": "k", "value": "v.1"}}),
+        json!({"tag": {"key": "k".repeat(129), "value": "v"}}),
+        json!({"tag": {"key": "k"}}),
+        json!({"tag": "k"}),
+        json!({}),
+    ] {
+        let o = api.post(&tags(&a), body.clone()).await;
+        assert_eq!((o.status, o.code.as_str()), (400, "VPC.9901"), "{body}: {}", o.body);
+    }
+    let many: Vec<Value> = (0..20).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
+    let o = api.post(&format!("{}/create", tags(&b)), json!({ "tags": many })).await;
+    assert_eq!((o.status, o.code.as_str()), (400, "VPC.9901"), "21 tags: {}", o.body);
+    assert_eq!(api.get(&tags(&b)).await.body["tags"].as_array().unwrap().len(), 1, "refusals change nothing");
+
+    // Project-wide keys and values.
+    let o = api.get("/v3/{pid}/firewalls/tags").await;
+    assert_eq!(o.body["tags"], json!([{"key": "env", "values": ["test", "prod"]}]), "{}", o.body);
+    assert_eq!(o.body["total_count"], 1);
+    assert_eq!(api.get("/v3/{pid}/firewalls/tags?limit=0").await.status, 400);
+
+    // Filter and count.
+    let filter = "/v3/{pid}/firewalls/resource-instances/filter";
+    let o = api.post(filter, json!({"tags": [{"key": "env", "values": ["prod"]}]})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    assert_eq!((o.body["total_count"].as_u64(), o.body["resources"][0]["resource_id"].as_str()), (Some(1), Some(b.as_str())));
+    assert_eq!(o.body["resources"][0]["resource_name"], "db-acl");
+    let o = api.post(filter, json!({"tags": [{"key": "env", "values": []}], "matches": [{"key": "resource_name", "value": "web"}]})).await;
+    assert_eq!(o.body["resources"][0]["resource_id"], a.as_str());
+    let o = api.post(&format!("{filter}?limit=1&offset=1"), json!({})).await;
+    assert_eq!((o.body["total_count"].as_u64(), o.body["resources"].as_array().unwrap().len()), (Some(2), 1));
+    let o = api.post("/v3/{pid}/firewalls/resource-instances/count", json!({"tags": [{"key": "env", "values": ["prod", "test"]}]})).await;
+    assert_eq!((o.status, o.body["total_count"].as_u64()), (200, Some(2)));
+    for (q, body) in [
+        ("?limit=1001", json!({})),
+        ("", json!({"matches": [{"key": "resource_id", "value": "x"}]})),
+        ("", json!({"tags": [{"key": "env"}]})),
+        ("", json!({"tags": "env"})),
+    ] {
+        let o = api.post(&format!("{filter}{q}"), body.clone()).await;
+        assert_eq!((o.status, o.code.as_str()), (400, "VPC.9901"), "{q} {body}: {}", o.body);
+    }
+
+    // Another project sees none of it.
+    assert_eq!(nl.get(&tags(&a)).await.status, 404);
+    assert_eq!(nl.post(&tags(&a), json!({"tag": {"key": "x", "value": "y"}})).await.status, 404);
+    assert_eq!(nl.get("/v3/{pid}/firewalls/tags").await.body["tags"], json!([]));
+    assert_eq!(nl.post(filter, json!({})).await.body["total_count"], 0);
+    let missing = "3b4c6a5e-0f5d-4d1c-9e36-1f2b3c4d5e6f";
+    let o = api.get(&tags(missing)).await;
+    assert_eq!((o.status, o.code.as_str()), (404, "VPC.9904"));
+}

@@ -4,6 +4,7 @@
 //! calls the model in one transaction, renders its documented shapes and
 //! words model faults through [`crate::errors`].
 
+pub mod acl_tags;
 pub mod body;
 pub mod flow_logs;
 pub mod fwaas;

@@ -274,6 +274,8 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     assert_eq!(o.status, 200, "{}", o.body);
     let o = api.put(&format!("/v3/{{pid}}/vpc/firewalls/{acl}/associate-subnets"), json!({"subnets": [{"virsubnet_id": net2}]})).await;
     assert_eq!(o.status, 200, "{}", o.body);
+    let o = api.post(&format!("/v3/{{pid}}/firewalls/{acl}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
     let ike = id(&api.create("/v2.0/vpn/ikepolicies", json!({"ikepolicy": {"name": "probe-ike"}}), 201, "ikepolicy").await);
     f.add(&["ikepolicy_id"], &ike, p);
     let ipsec = id(&api.create("/v2.0/vpn/ipsecpolicies", json!({"ipsecpolicy": {"name": "probe-ipsec"}}), 201, "ipsecpolicy").await);
