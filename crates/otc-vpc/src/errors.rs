@@ -24,6 +24,7 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::Bandwidth => "VPC.0301",
         Res::FlowLog => "VPC.3001",
         Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "VPC.0101",
+        Res::AddressGroup | Res::AddressGroupEntry => "VPC.9901",
     }
 }
 
@@ -42,6 +43,7 @@ pub fn v1(f: Fault) -> ApiError {
             Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => {
                 ApiError::new(404, "VPC.0003", format!("{} {id} could not be found.", res.neutron_class()))
             }
+            Res::AddressGroup | Res::AddressGroupEntry => ApiError::new(404, "VPC.9904", format!("Address_group {id} could not be found.")),
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -210,6 +212,7 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::Network | Res::Subnet => "Subnet",
                 Res::FlowLog => "Flow_log",
                 Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "Firewall",
+                Res::AddressGroup | Res::AddressGroupEntry => "Address_group",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

@@ -85,6 +85,7 @@ impl Service for Vpc {
         ops.extend(crate::api::fwaas::ops(s));
         ops.extend(crate::api::network_acls::ops(s));
         ops.extend(crate::api::acl_tags::ops(s));
+        ops.extend(crate::api::address_groups::ops(s));
         ops
     }
 

@@ -22,6 +22,7 @@ mod identity_users;
 mod isolation;
 mod netkit;
 mod network_acls;
+mod network_address_groups;
 mod network_cross;
 mod network_flow_logs;
 mod network_fwaas;

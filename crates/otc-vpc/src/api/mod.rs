@@ -5,6 +5,7 @@
 //! words model faults through [`crate::errors`].
 
 pub mod acl_tags;
+pub mod address_groups;
 pub mod body;
 pub mod flow_logs;
 pub mod fwaas;

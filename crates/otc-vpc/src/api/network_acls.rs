@@ -41,6 +41,7 @@ fn fault(f: Fault) -> ApiError {
         Fault::InUse(Res::FirewallGroup, id, Dependency::FirewallInUse) => {
             ApiError::new(409, "VPC.9902", format!("Firewall {id} is associated with subnets; disassociate them first."))
         }
+        Fault::NotFound(Res::AddressGroup, id) => ApiError::new(404, "VPC.9904", format!("Address group {id} does not exist.")),
         Fault::InUse(Res::Subnet, id, _) => {
             ApiError::new(409, "VPC.9902", format!("Subnet {id} is already associated with a network ACL."))
         }
@@ -217,10 +218,6 @@ fn rule_item(f: &Fields<'_>, mut r: AclRule, new: bool) -> ApiResult<AclRule> {
     }
     if r.source_address_group_id.is_some() && r.destination_address_group_id.is_some() {
         return Err(bad("Invalid rule: source and destination cannot both be address groups.".into()));
-    }
-    // IP address groups are not modelled yet: none exists to refer to.
-    if let Some(g) = r.source_address_group_id.as_ref().or(r.destination_address_group_id.as_ref()) {
-        return Err(ApiError::new(404, "VPC.9904", format!("Address group {g} does not exist.")));
     }
     Ok(r)
 }

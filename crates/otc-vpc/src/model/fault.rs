@@ -18,6 +18,9 @@ pub enum Res {
     FirewallRule,
     FirewallPolicy,
     FirewallGroup,
+    AddressGroup,
+    /// An address or range of an IP address group (its capacity).
+    AddressGroupEntry,
 }
 
 impl Res {
@@ -37,6 +40,8 @@ impl Res {
             Res::FirewallRule => "firewall_rule",
             Res::FirewallPolicy => "firewall_policy",
             Res::FirewallGroup => "firewall_group",
+            Res::AddressGroup => "address_group",
+            Res::AddressGroupEntry => "address_group_contain_ipset",
         }
     }
 
@@ -55,6 +60,7 @@ impl Res {
             Res::FirewallRule => "FirewallRule",
             Res::FirewallPolicy => "FirewallPolicy",
             Res::FirewallGroup => "FirewallGroup",
+            Res::AddressGroup | Res::AddressGroupEntry => "AddressGroup",
         }
     }
 }

@@ -14,6 +14,7 @@
 //!
 //! All work happens inside one store transaction through [`Net`].
 
+pub mod address_groups;
 pub mod eips;
 pub mod fault;
 pub mod firewalls;

@@ -7,7 +7,8 @@
 //! their own; both count against the one `firewall` quota, the only
 //! quota the quota API names for either. A subnet is in at most one ACL
 //! and is held by it ([`super::holds`]) while associated, so it cannot be
-//! deleted under its ACL; an ACL with subnets cannot be deleted.
+//! deleted under its ACL; an ACL with subnets cannot be deleted. Rules may
+//! name IP address groups ([`super::address_groups`]) of their IP version.
 
 use super::*;
 use otc_core::ids;
@@ -137,6 +138,12 @@ impl Net<'_> {
     /// direction) or at the head.
     pub fn insert_acl_rules(&mut self, id: &str, ingress: bool, rules: Vec<AclRule>, after: Option<&str>) -> ModelResult<NetworkAcl> {
         let mut acl = self.network_acl(id)?;
+        for r in &rules {
+            self.check_rule_address_groups(
+                r.ip_version,
+                [r.source_address_group_id.as_deref(), r.destination_address_group_id.as_deref()],
+            )?;
+        }
         let list = acl.rules_mut(ingress);
         let at = match after {
             None => 0,
@@ -151,6 +158,10 @@ impl Net<'_> {
     /// Replaces one rule of a direction by id (the facade merged it).
     pub fn update_acl_rule(&mut self, id: &str, ingress: bool, rule: AclRule) -> ModelResult<NetworkAcl> {
         let mut acl = self.network_acl(id)?;
+        self.check_rule_address_groups(
+            rule.ip_version,
+            [rule.source_address_group_id.as_deref(), rule.destination_address_group_id.as_deref()],
+        )?;
         let slot = acl
             .rules_mut(ingress)
             .iter_mut()

@@ -16,6 +16,7 @@ pub struct Quotas {
     pub share_bandwidth_ip: usize,
     pub flow_log: usize,
     pub firewall: usize,
+    pub address_group: usize,
 }
 
 /// The figures of the quota API's documented example.
@@ -31,6 +32,8 @@ impl Default for Quotas {
             share_bandwidth_ip: 20,
             flow_log: 10,
             firewall: 200,
+            // The create doc's "default quota".
+            address_group: 50,
         }
     }
 }
@@ -95,6 +98,7 @@ impl Net<'_> {
                 "loadbalancer" | "listener" => (0, 10),
                 "vpcContainRoutetable" => (0, 1),
                 "routetableContainRoutes" => (0, 200),
+                "address_group" => (self.count(super::address_groups::ADDRESS_GROUP)?, q.address_group as i64),
                 _ => (0, -1),
             };
             out.push(QuotaLine { kind, used, quota });
