@@ -25,6 +25,7 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::FlowLog => "VPC.3001",
         Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "VPC.0101",
         Res::AddressGroup | Res::AddressGroupEntry => "VPC.9901",
+        Res::SubnetPool => "VPC.0201",
     }
 }
 
@@ -44,6 +45,7 @@ pub fn v1(f: Fault) -> ApiError {
                 ApiError::new(404, "VPC.0003", format!("{} {id} could not be found.", res.neutron_class()))
             }
             Res::AddressGroup | Res::AddressGroupEntry => ApiError::new(404, "VPC.9904", format!("Address_group {id} could not be found.")),
+            Res::SubnetPool => ApiError::new(404, "VPC.0202", format!("Subnet pool {id} could not be found.")),
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -213,6 +215,7 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::FlowLog => "Flow_log",
                 Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "Firewall",
                 Res::AddressGroup | Res::AddressGroupEntry => "Address_group",
+                Res::SubnetPool => "Subnetpool",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

@@ -86,6 +86,7 @@ impl Service for Vpc {
         ops.extend(crate::api::network_acls::ops(s));
         ops.extend(crate::api::acl_tags::ops(s));
         ops.extend(crate::api::address_groups::ops(s));
+        ops.extend(crate::api::subnet_pools::ops(s));
         ops
     }
 

@@ -27,6 +27,7 @@ mod network_cross;
 mod network_flow_logs;
 mod network_fwaas;
 mod network_neutron;
+mod network_subnet_pools;
 mod network_tags;
 mod network_v1;
 mod network_v3;

@@ -105,7 +105,7 @@ async fn firewall_rules_validation_and_rendering() {
     // Show, list with filters and pages.
     assert_eq!(api.get(&format!("/v2.0/fwaas/firewall_rules/{rid}")).await.body["firewall_rule"]["name"], "ALLOW_HTTP");
     let o = api.get("/v2.0/fwaas/firewall_rules?action=allow").await;
-    assert_eq!(ids(&o.body, "firewall_rules"), [rid.clone()]);
+    assert_eq!(ids(&o.body, "firewall_rules"), vec![rid.clone()]);
     let o = api.get("/v2.0/fwaas/firewall_rules?limit=1").await;
     assert_eq!(o.body["firewall_rules"].as_array().unwrap().len(), 1);
     assert!(o.body["firewall_rules_links"][0]["href"].as_str().unwrap().contains("/v2.0/fwaas/firewall_rules?"), "{}", o.body);
@@ -190,7 +190,7 @@ async fn firewall_policies_order_rules() {
         .await;
     assert_eq!((o.status, o.code.as_str()), (404, "FirewallRuleNotFound"));
     let o = api.get("/v2.0/fwaas/firewall_policies?name=q2").await;
-    assert_eq!(ids(&o.body, "firewall_policies"), [qid.clone()]);
+    assert_eq!(ids(&o.body, "firewall_policies"), vec![qid.clone()]);
     assert_eq!(api.get(&format!("/v2.0/fwaas/firewall_policies/{qid}")).await.body["firewall_policy"]["name"], "q2");
 
     // Changing a rule clears its policies' audit.
@@ -265,7 +265,7 @@ async fn firewall_groups_bind_router_interfaces() {
     assert_eq!((o.status, o.body["firewall_group"]["status"].as_str()), (200, Some("PENDING_UPDATE")), "{}", o.body);
     assert!(o.body["firewall_group"]["egress_firewall_policy_id"].is_null());
     let o = api.get("/v2.0/fwaas/firewall_groups?status=ACTIVE").await;
-    assert_eq!(ids(&o.body, "firewall_groups"), [gid.clone()]);
+    assert_eq!(ids(&o.body, "firewall_groups"), vec![gid.clone()]);
     let o = api.put(&format!("/v2.0/fwaas/firewall_groups/{gid}"), json!({"firewall_group": {"ports": []}})).await;
     assert_eq!(o.body["firewall_group"]["status"], "INACTIVE");
     let o = api.put(&format!("/v2.0/fwaas/firewall_groups/{idle}"), json!({"firewall_group": {"ports": [iface]}})).await;

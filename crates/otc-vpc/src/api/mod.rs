@@ -13,6 +13,7 @@ pub mod listing;
 pub mod network_acls;
 pub mod neutron;
 pub mod neutron_quotas;
+pub mod subnet_pools;
 pub mod tags;
 pub mod v1;
 pub mod v3;

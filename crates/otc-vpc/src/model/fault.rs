@@ -21,6 +21,7 @@ pub enum Res {
     AddressGroup,
     /// An address or range of an IP address group (its capacity).
     AddressGroupEntry,
+    SubnetPool,
 }
 
 impl Res {
@@ -42,6 +43,7 @@ impl Res {
             Res::FirewallGroup => "firewall_group",
             Res::AddressGroup => "address_group",
             Res::AddressGroupEntry => "address_group_contain_ipset",
+            Res::SubnetPool => "subnetpool",
         }
     }
 
@@ -61,6 +63,7 @@ impl Res {
             Res::FirewallPolicy => "FirewallPolicy",
             Res::FirewallGroup => "FirewallGroup",
             Res::AddressGroup | Res::AddressGroupEntry => "AddressGroup",
+            Res::SubnetPool => "SubnetPool",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod ports;
 pub mod quotas;
 pub mod routers;
 pub mod security_groups;
+pub mod subnet_pools;
 pub mod subnets;
 pub mod v3_support;
 

@@ -266,6 +266,8 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let iface2 = id(&o.body["ports"][0]);
     let fw_group = json!({"firewall_group": {"name": "probe-fw", "ingress_firewall_policy_id": fw_policy, "ports": [iface2]}});
     f.add(&["firewall_group_id"], &id(&api.create("/v2.0/fwaas/firewall_groups", fw_group, 201, "firewall_group").await), p);
+    let pool = json!({"subnetpool": {"name": "probe-pool", "prefixes": ["10.90.0.0/16"]}});
+    f.add(&["subnetpool_id"], &id(&api.create("/v2.0/subnetpools", pool, 201, "subnetpool").await), p);
     let ag = json!({"address_group": {"name": "probe-ag", "ip_version": 4, "ip_set": ["10.40.0.0/16"]}});
     f.add(&["address_group_id"], &id(&api.create("/v3/{pid}/vpc/address-groups", ag, 201, "address_group").await), p);
     // A v3 network ACL with a rule, associated with the VPN VPC's subnet.
