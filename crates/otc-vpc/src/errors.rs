@@ -23,13 +23,17 @@ fn v1_invalid_code(res: Res) -> &'static str {
         Res::Eip => "VPC.0501",
         Res::Bandwidth => "VPC.0301",
         Res::Peering => "VPC.0101",
+        Res::FlowLog => "VPC.3001",
+        Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "VPC.0101",
+        Res::AddressGroup | Res::AddressGroupEntry => "VPC.9901",
+        Res::SubnetPool => "VPC.0201",
     }
 }
 
 /// VPC v1/v2.0 (`{"code","message"}`).
 pub fn v1(f: Fault) -> ApiError {
     match f {
-        Fault::NotFound(res, _) => match res {
+        Fault::NotFound(res, id) => match res {
             Res::Vpc => ApiError::new(404, "VPC.0003", "VPC does not exist."),
             Res::Network | Res::Subnet => ApiError::new(404, "VPC.0202", "Query subnet fail."),
             Res::Port => ApiError::new(404, "VPC.0704", "Resource query by ID failed."),
@@ -38,6 +42,12 @@ pub fn v1(f: Fault) -> ApiError {
             Res::Eip => ApiError::new(404, "VPC.0504", "Floating IP could not be found."),
             Res::Bandwidth => ApiError::new(404, "VPC.0306", "EIP bandwidth with the ID not found."),
             Res::Peering => ApiError::new(404, "VPC.0003", "VPC peering connection does not exist."),
+            Res::FlowLog => ApiError::new(404, "VPC.3002", format!("Flow log {id} could not be found.")),
+            Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => {
+                ApiError::new(404, "VPC.0003", format!("{} {id} could not be found.", res.neutron_class()))
+            }
+            Res::AddressGroup | Res::AddressGroupEntry => ApiError::new(404, "VPC.9904", format!("Address_group {id} could not be found.")),
+            Res::SubnetPool => ApiError::new(404, "VPC.0202", format!("Subnet pool {id} could not be found.")),
         },
         Fault::Invalid(res, msg) => ApiError::new(400, v1_invalid_code(res), msg),
         Fault::Quota(res) => match res {
@@ -46,6 +56,9 @@ pub fn v1(f: Fault) -> ApiError {
             Res::SecurityGroup => ApiError::new(409, "VPC.0604", "Quota exceeded for resources: ['security_group']."),
             Res::SecurityGroupRule => ApiError::new(409, "VPC.0604", "Quota exceeded for resources: ['security_group_rule']."),
             Res::Bandwidth => ApiError::new(409, "VPC.0301", "Quota exceeded for resources: ['bandwidth']."),
+            // Undocumented: the flow-log family's wording of a quota.
+            Res::FlowLog => ApiError::new(409, "VPC.3003", "Quota exceeded for resources: ['flow_log']."),
+            Res::FirewallGroup => ApiError::new(409, "VPC.0114", "Quota exceeded for resources: ['firewall']."),
             _ => ApiError::new(409, "VPC.0202", "Quota exceeded for resources: ['subnet']."),
         },
         Fault::NameExists(_) => ApiError::new(400, "VPC.0115", "The router name exists."),
@@ -77,6 +90,9 @@ pub fn v1(f: Fault) -> ApiError {
             Dependency::PortHasEip => ApiError::new(409, "VPC.0511", "The port has already been bound with an EIP."),
             Dependency::PortInUse => ApiError::new(409, "VPC.0707", "Private IP address is in use."),
             Dependency::CidrHasSubnets => ApiError::new(409, "VPC.9914", "The secondary CIDR block still contains subnets."),
+            Dependency::FirewallInUse | Dependency::PortInFirewallGroup => {
+                ApiError::new(409, "VPC.0107", "The firewall object is in use; remove it from what uses it first.")
+            }
             // The codes of the resource's own "in use" refusals.
             Dependency::Held => match res {
                 Res::Vpc => {
@@ -85,6 +101,8 @@ pub fn v1(f: Fault) -> ApiError {
                 _ => ApiError::new(409, "VPC.0208", "The subnet is used by another service (such as a VPN service); delete that first."),
             },
         },
+        Fault::Duplicate(Res::FlowLog, msg) => ApiError::new(409, "VPC.3004", msg),
+        Fault::Duplicate(res, msg) => ApiError::new(409, v1_invalid_code(res), msg),
         Fault::DuplicateRule(id) => ApiError::new(409, "VPC.0601", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(_) => ApiError::new(400, "VPC.0201", "The external network cannot be used here."),
         Fault::VpcNotActive(_) => ApiError::new(400, "VPC.0004", "VPC is not active. Try again later."),
@@ -164,11 +182,19 @@ pub fn neutron(f: Fault) -> ApiError {
                 format!("Port {id} cannot be deleted directly via the port API: has device owner network:router_interface_distributed."),
             ),
             Dependency::CidrHasSubnets => e(409, "Conflict", format!("A CIDR block of router {id} still has subnets.")),
+            Dependency::FirewallInUse => {
+                let class = res.neutron_class();
+                e(409, &format!("{class}InUse"), format!("{class} {id} is being used."))
+            }
+            Dependency::PortInFirewallGroup => {
+                e(409, "FirewallGroupPortInUse", format!("Port(s) {id} provided already associated with other firewall group."))
+            }
             Dependency::Held => {
                 let class = res.neutron_class();
                 e(409, &format!("{class}InUse"), format!("{class} {id} is in use by another service (such as a VPN service)."))
             }
         },
+        Fault::Duplicate(_, msg) => e(409, "Conflict", msg),
         Fault::DuplicateRule(id) => e(409, "SecurityGroupRuleExists", format!("Security group rule already exists. Rule id is {id}.")),
         Fault::ExternalNetwork(id) => e(403, "PolicyNotAuthorized", format!("Tenants are not allowed to change external network {id}.")),
         Fault::VpcNotActive(id) => e(409, "RouterNotActive", format!("Router {id} is not active yet.")),
@@ -191,6 +217,10 @@ pub fn v3(f: Fault) -> ApiError {
                 Res::Port => "Port",
                 Res::Network | Res::Subnet => "Subnet",
                 Res::Peering => "Peering",
+                Res::FlowLog => "Flow_log",
+                Res::FirewallRule | Res::FirewallPolicy | Res::FirewallGroup => "Firewall",
+                Res::AddressGroup | Res::AddressGroupEntry => "Address_group",
+                Res::SubnetPool => "Subnetpool",
             };
             ApiError::new(404, "VPC.9904", format!("{what} {id} could not be found."))
         }

@@ -82,6 +82,12 @@ impl Service for Vpc {
         ops.extend(crate::api::v3::ops(s));
         ops.extend(crate::api::tags::ops(s));
         ops.extend(crate::api::peering::ops(s));
+        ops.extend(crate::api::flow_logs::ops(s));
+        ops.extend(crate::api::fwaas::ops(s));
+        ops.extend(crate::api::network_acls::ops(s));
+        ops.extend(crate::api::acl_tags::ops(s));
+        ops.extend(crate::api::address_groups::ops(s));
+        ops.extend(crate::api::subnet_pools::ops(s));
         ops
     }
 

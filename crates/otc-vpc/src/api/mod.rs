@@ -4,11 +4,17 @@
 //! calls the model in one transaction, renders its documented shapes and
 //! words model faults through [`crate::errors`].
 
+pub mod acl_tags;
+pub mod address_groups;
 pub mod body;
+pub mod flow_logs;
+pub mod fwaas;
 pub mod listing;
+pub mod network_acls;
 pub mod neutron;
 pub mod neutron_quotas;
 pub mod peering;
+pub mod subnet_pools;
 pub mod tags;
 pub mod v1;
 pub mod v3;

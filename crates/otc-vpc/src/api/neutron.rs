@@ -335,6 +335,7 @@ impl Vpc {
             // Classic VPN (the otc-vpn crate) is served on this endpoint;
             // openstacksdk checks for `vpnaas` before using it.
             json!({"alias": "vpnaas", "name": "VPN service", "description": "Extension for VPN service", "links": [], "updated": "2013-05-29T10:00:00-00:00"}),
+            json!({"alias": "fwaas_v2", "name": "Firewall service v2", "description": "Extension for Firewall service v2", "links": [], "updated": "2016-08-16T00:00:00-00:00"}),
             json!({"alias": "vpn-endpoint-groups", "name": "VPN Endpoint Groups", "description": "VPN endpoint groups support", "links": [], "updated": "2015-08-04T10:00:00-00:00"}),
         ])
         .collect()

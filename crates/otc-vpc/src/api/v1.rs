@@ -99,7 +99,7 @@ fn wrapped(input: &Input<'_>, key: &str, bad: fn(String) -> ApiError) -> ApiResu
 }
 
 /// Names of VPCs, subnets and bandwidths: letters, digits, `_`, `-`, `.`.
-fn check_name(name: &str, min: usize, bad: &dyn Fn(String) -> ApiError, what: &str) -> ApiResult<()> {
+pub(crate) fn check_name(name: &str, min: usize, bad: &dyn Fn(String) -> ApiError, what: &str) -> ApiResult<()> {
     let n = name.chars().count();
     if n < min || n > 64 || !name.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) {
         return Err(bad(format!("{what} name is invalid.")));
@@ -107,7 +107,7 @@ fn check_name(name: &str, min: usize, bad: &dyn Fn(String) -> ApiError, what: &s
     Ok(())
 }
 
-fn check_description(d: &str, bad: &dyn Fn(String) -> ApiError) -> ApiResult<()> {
+pub(crate) fn check_description(d: &str, bad: &dyn Fn(String) -> ApiError) -> ApiResult<()> {
     if d.chars().count() > 255 || d.contains(['<', '>']) {
         return Err(bad("The description can contain at most 255 characters and no angle brackets.".into()));
     }

@@ -50,7 +50,7 @@ pub fn ops(s: &Arc<Vpc>) -> Vec<Op> {
 // --- errors and bodies -----------------------------------------------------
 
 /// A malformed or out-of-range parameter (the appendix's VPC.9901).
-fn bad(msg: String) -> ApiError {
+pub(crate) fn bad(msg: String) -> ApiError {
     ApiError::new(400, "VPC.9901", msg)
 }
 
@@ -59,16 +59,16 @@ fn bad_body(msg: &str) -> ApiError {
 }
 
 /// The request body as a JSON object, malformed bodies worded as v3 does.
-fn body(input: &Input<'_>) -> ApiResult<Obj> {
+pub(crate) fn body(input: &Input<'_>) -> ApiResult<Obj> {
     root(&Input { bad_body, ..*input })
 }
 
-fn dry_run(f: &Fields<'_>) -> ApiResult<bool> {
+pub(crate) fn dry_run(f: &Fields<'_>) -> ApiResult<bool> {
     Ok(f.opt_bool("dry_run")?.unwrap_or(false))
 }
 
 /// The 202 a passed dry run answers.
-fn dry_run_passed(input: &Input<'_>) -> ApiResult<Reply> {
+pub(crate) fn dry_run_passed(input: &Input<'_>) -> ApiResult<Reply> {
     Reply::json(
         202,
         &json!({"error_msg": "Request validation has been passed with dry run...", "error_code": "SYS.0202", "request_id": input.request_id}),
@@ -76,7 +76,7 @@ fn dry_run_passed(input: &Input<'_>) -> ApiResult<Reply> {
 }
 
 /// `{"<key>": v, "request_id": ...}`.
-fn one(input: &Input<'_>, status: u16, key: &str, v: Value) -> ApiResult<Reply> {
+pub(crate) fn one(input: &Input<'_>, status: u16, key: &str, v: Value) -> ApiResult<Reply> {
     Reply::json(status, &json!({ key: v, "request_id": input.request_id }))
 }
 
@@ -85,7 +85,7 @@ impl Vpc {
     /// rolled back, so a dry run checks exactly what the real request
     /// would (existence, quotas, conflicts) and leaves nothing behind;
     /// `None` then means it passed.
-    fn v3_change<R>(
+    pub(crate) fn v3_change<R>(
         &self,
         input: &Input<'_>,
         dry: bool,
@@ -110,11 +110,11 @@ impl Vpc {
 
 // --- renderings ------------------------------------------------------------
 
-fn ts(t: Timestamp) -> String {
+pub(crate) fn ts(t: Timestamp) -> String {
     iso_seconds(t)
 }
 
-fn tags_json(tags: &[Tag]) -> Value {
+pub(crate) fn tags_json(tags: &[Tag]) -> Value {
     Value::Array(tags.iter().map(|t| json!({"key": t.key, "value": t.value})).collect())
 }
 
@@ -297,7 +297,7 @@ fn check_len(field: &str, v: &str, max: usize) -> ApiResult<()> {
 }
 
 /// Names of security groups: 1-64 letters, digits, `_`, `-` and `.`.
-fn check_name(name: &str) -> ApiResult<()> {
+pub(crate) fn check_name(name: &str) -> ApiResult<()> {
     let ok = (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
     if !ok {
         return Err(bad(format!("Invalid name {name}: it must be 1 to 64 letters, digits, underscores, hyphens or periods.")));
@@ -305,7 +305,7 @@ fn check_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn check_description(d: &str, max: usize) -> ApiResult<()> {
+pub(crate) fn check_description(d: &str, max: usize) -> ApiResult<()> {
     check_len("description", d, max)?;
     if d.contains(['<', '>']) {
         return Err(bad("Invalid description: it cannot contain angle brackets (< or >).".into()));
@@ -313,7 +313,7 @@ fn check_description(d: &str, max: usize) -> ApiResult<()> {
     Ok(())
 }
 
-fn check_enterprise_project(ep: &str) -> ApiResult<()> {
+pub(crate) fn check_enterprise_project(ep: &str) -> ApiResult<()> {
     if ep != "0" && uuid::Uuid::parse_str(ep).map(|u| u.hyphenated().to_string() != ep.to_ascii_lowercase()).unwrap_or(true) {
         return Err(bad(format!("Invalid enterprise_project_id {ep}: it must be 0 or a UUID.")));
     }
@@ -322,7 +322,7 @@ fn check_enterprise_project(ep: &str) -> ApiResult<()> {
 
 /// RequestTag lists: at most 20, keys 1-128 and values 0-255 characters of
 /// letters, digits and `_ . : + - @ =`, keys unique.
-fn parse_tags(f: &Fields<'_>) -> ApiResult<Vec<Tag>> {
+pub(crate) fn parse_tags(f: &Fields<'_>) -> ApiResult<Vec<Tag>> {
     let Some(list) = f.opt_objects("tags")? else {
         return Ok(Vec::new());
     };
@@ -422,7 +422,7 @@ fn parse_rule(f: &Fields<'_>) -> ApiResult<(RuleSpec, Option<String>)> {
 
 /// `"80"`, `"1-30"` or `"22,3389,80"`: the lowest and highest port, and
 /// the parts normalised.
-fn parse_multiport(raw: &str) -> ApiResult<(i64, i64, Vec<String>)> {
+pub(crate) fn parse_multiport(raw: &str) -> ApiResult<(i64, i64, Vec<String>)> {
     let invalid = || bad(format!("Invalid multiport {raw}: give a port, a range or a comma-separated list of ports from 1 to 65535."));
     let port = |s: &str| s.trim().parse::<i64>().ok().filter(|p| (1..=65535).contains(p));
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);

@@ -15,6 +15,14 @@ pub enum Res {
     Eip,
     Bandwidth,
     Peering,
+    FlowLog,
+    FirewallRule,
+    FirewallPolicy,
+    FirewallGroup,
+    AddressGroup,
+    /// An address or range of an IP address group (its capacity).
+    AddressGroupEntry,
+    SubnetPool,
 }
 
 impl Res {
@@ -31,6 +39,13 @@ impl Res {
             Res::Eip => "floatingip",
             Res::Bandwidth => "bandwidth",
             Res::Peering => "peering",
+            Res::FlowLog => "flow_log",
+            Res::FirewallRule => "firewall_rule",
+            Res::FirewallPolicy => "firewall_policy",
+            Res::FirewallGroup => "firewall_group",
+            Res::AddressGroup => "address_group",
+            Res::AddressGroupEntry => "address_group_contain_ipset",
+            Res::SubnetPool => "subnetpool",
         }
     }
 
@@ -46,6 +61,12 @@ impl Res {
             Res::Eip => "FloatingIP",
             Res::Bandwidth => "Bandwidth",
             Res::Peering => "Peering",
+            Res::FlowLog => "FlowLog",
+            Res::FirewallRule => "FirewallRule",
+            Res::FirewallPolicy => "FirewallPolicy",
+            Res::FirewallGroup => "FirewallGroup",
+            Res::AddressGroup | Res::AddressGroupEntry => "AddressGroup",
+            Res::SubnetPool => "SubnetPool",
         }
     }
 }
@@ -73,6 +94,10 @@ pub enum Dependency {
     PortInUse,
     /// A secondary CIDR still holds subnets.
     CidrHasSubnets,
+    /// A firewall rule is in a policy, or a policy is used by a group.
+    FirewallInUse,
+    /// A port is bound to another firewall group.
+    PortInFirewallGroup,
     /// Another service's object needs the resource ([`super::holds`]).
     Held,
 }
@@ -111,6 +136,8 @@ pub enum Fault {
     NoMoreIps(String),
     /// A refusal because of other resources.
     InUse(Res, String, Dependency),
+    /// An object with the same content exists; the message says which.
+    Duplicate(Res, String),
     /// An identical security group rule exists (its id).
     DuplicateRule(String),
     /// The network is not one ports/subnets can be created on by a tenant.

@@ -14,14 +14,19 @@
 //!
 //! All work happens inside one store transaction through [`Net`].
 
+pub mod address_groups;
 pub mod eips;
 pub mod fault;
+pub mod firewalls;
+pub mod flow_logs;
 pub mod holds;
+pub mod network_acls;
 pub mod peering;
 pub mod ports;
 pub mod quotas;
 pub mod routers;
 pub mod security_groups;
+pub mod subnet_pools;
 pub mod subnets;
 pub mod v3_support;
 

@@ -14,6 +14,9 @@ pub struct Quotas {
     pub public_ip: usize,
     pub share_bandwidth: usize,
     pub share_bandwidth_ip: usize,
+    pub flow_log: usize,
+    pub firewall: usize,
+    pub address_group: usize,
 }
 
 /// The figures of the quota API's documented example.
@@ -27,6 +30,10 @@ impl Default for Quotas {
             public_ip: 10,
             share_bandwidth: 5,
             share_bandwidth_ip: 20,
+            flow_log: 10,
+            firewall: 200,
+            // The create doc's "default quota".
+            address_group: 50,
         }
     }
 }
@@ -86,10 +93,12 @@ impl Net<'_> {
                 "vpcPeer" => (0, 50),
                 "physicalConnect" => (0, 10),
                 "virtualInterface" => (0, 50),
-                "firewall" => (0, 200),
-                "loadbalancer" | "listener" | "flow_log" => (0, 10),
+                "firewall" => (self.count(super::firewalls::FW_GROUP)? + self.count(super::network_acls::NETWORK_ACL)?, q.firewall as i64),
+                "flow_log" => (self.count(super::flow_logs::FLOW_LOG)?, q.flow_log as i64),
+                "loadbalancer" | "listener" => (0, 10),
                 "vpcContainRoutetable" => (0, 1),
                 "routetableContainRoutes" => (0, 200),
+                "address_group" => (self.count(super::address_groups::ADDRESS_GROUP)?, q.address_group as i64),
                 _ => (0, -1),
             };
             out.push(QuotaLine { kind, used, quota });

@@ -253,6 +253,37 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     let net2 = id(&api.create("/v1/{pid}/subnets", sn, 200, "subnet").await);
     f.add(&["vpc_id", "router_id"], &vpc2, p);
     f.add(&["network_id"], &net2, p);
+    // A flow log on the VPN's VPC (held anyway), so the fixtures' first
+    // VPC stays free for the probes that delete it.
+    let fl = json!({"flow_log": {"resource_type": "vpc", "resource_id": vpc2, "traffic_type": "all",
+        "log_group_id": "05c4052d-8d14-488f-aa00-19fea5a25fdd", "log_topic_id": "a9d7dee7-37d2-4cba-a208-a016252aaa63"}});
+    f.add(&["flowlog_id"], &id(&api.create("/v1/{pid}/fl/flow_logs", fl, 200, "flow_log").await), p);
+    // FWaaS: a rule in a policy used by a group bound to the VPN VPC's
+    // router interface.
+    let fw_rule = json!({"firewall_rule": {"name": "probe-rule", "protocol": "tcp", "destination_port": "22", "action": "allow"}});
+    let fw_rule = id(&api.create("/v2.0/fwaas/firewall_rules", fw_rule, 201, "firewall_rule").await);
+    f.add(&["firewall_rule_id"], &fw_rule, p);
+    let fw_policy = json!({"firewall_policy": {"name": "probe-policy", "firewall_rules": [fw_rule]}});
+    let fw_policy = id(&api.create("/v2.0/fwaas/firewall_policies", fw_policy, 201, "firewall_policy").await);
+    f.add(&["firewall_policy_id", "ingress_firewall_policy_id"], &fw_policy, p);
+    let o = api.get(&format!("/v2.0/ports?network_id={net2}&device_owner=network:router_interface_distributed")).await;
+    let iface2 = id(&o.body["ports"][0]);
+    let fw_group = json!({"firewall_group": {"name": "probe-fw", "ingress_firewall_policy_id": fw_policy, "ports": [iface2]}});
+    f.add(&["firewall_group_id"], &id(&api.create("/v2.0/fwaas/firewall_groups", fw_group, 201, "firewall_group").await), p);
+    let pool = json!({"subnetpool": {"name": "probe-pool", "prefixes": ["10.90.0.0/16"]}});
+    f.add(&["subnetpool_id"], &id(&api.create("/v2.0/subnetpools", pool, 201, "subnetpool").await), p);
+    let ag = json!({"address_group": {"name": "probe-ag", "ip_version": 4, "ip_set": ["10.40.0.0/16"]}});
+    f.add(&["address_group_id"], &id(&api.create("/v3/{pid}/vpc/address-groups", ag, 201, "address_group").await), p);
+    // A v3 network ACL with a rule, associated with the VPN VPC's subnet.
+    let acl = id(&api.create("/v3/{pid}/vpc/firewalls", json!({"firewall": {"name": "probe-acl"}}), 201, "firewall").await);
+    f.add(&["firewall_id"], &acl, p);
+    let rules = json!({"firewall": {"ingress_rules": [{"action": "allow", "protocol": "tcp", "ip_version": 4, "destination_port": "22"}]}});
+    let o = api.put(&format!("/v3/{{pid}}/vpc/firewalls/{acl}/insert-rules"), rules).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let o = api.put(&format!("/v3/{{pid}}/vpc/firewalls/{acl}/associate-subnets"), json!({"subnets": [{"virsubnet_id": net2}]})).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    let o = api.post(&format!("/v3/{{pid}}/firewalls/{acl}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
     let ike = id(&api.create("/v2.0/vpn/ikepolicies", json!({"ikepolicy": {"name": "probe-ike"}}), 201, "ikepolicy").await);
     f.add(&["ikepolicy_id"], &ike, p);
     let ipsec = id(&api.create("/v2.0/vpn/ipsecpolicies", json!({"ipsecpolicy": {"name": "probe-ipsec"}}), 201, "ipsecpolicy").await);
