@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod components;
 pub mod faults;
+pub mod jobs;
 pub mod nodes;
 pub mod resize;
 pub mod tags;
