@@ -140,5 +140,22 @@ def test_v2_create_and_rename(emulator, project, network):
     )
     assert r.result == "succeeded"
     assert v1.show_cluster_details(mrs1.ShowClusterDetailsRequest(cluster_id=cluster_id)).cluster.cluster_name == "sdk-v2-renamed"
+
+    # Jobs v2 (settle times 0: a job is FINISHED when read).
+    job = mrs2.JobExecution(job_type="SparkSubmit", job_name="sdk-job", arguments=["--class", "Main", "obs://b/app.jar"],
+                            properties={"fs.obs.endpoint": "obs.example"})
+    submitted = v2.create_execute_job(mrs2.CreateExecuteJobRequest(cluster_id=cluster_id, body=job)).job_submit_result
+    assert submitted.state == "COMPLETE"
+    detail = v2.show_single_job_exe(
+        mrs2.ShowSingleJobExeRequest(cluster_id=cluster_id, job_execution_id=submitted.job_id)).job_detail
+    assert (detail.job_state, detail.job_result, detail.arguments) == ("FINISHED", "SUCCEEDED", "[--class, Main, obs://b/app.jar]")
+    listed = v2.show_job_exe_list_new(mrs2.ShowJobExeListNewRequest(cluster_id=cluster_id, job_type="SparkSubmit", limit=5))
+    assert (listed.total_record, [j.job_id for j in listed.job_list]) == (1, [submitted.job_id])
+    with pytest.raises(ClientRequestException) as e:
+        v2.stop_job(mrs2.StopJobRequest(cluster_id=cluster_id, job_execution_id=submitted.job_id))
+    assert e.value.error_code == "0160"
+    v2.batch_delete_jobs(mrs2.BatchDeleteJobsRequest(cluster_id=cluster_id, body=mrs2.JobBatchDelete(job_id_list=[submitted.job_id])))
+    assert v2.show_job_exe_list_new(mrs2.ShowJobExeListNewRequest(cluster_id=cluster_id)).total_record == 0
+
     v1.delete_cluster(mrs1.DeleteClusterRequest(cluster_id=cluster_id))
     assert servers_of(emulator, project, cluster_id) == set()

@@ -3,9 +3,10 @@
 //! model, with real EVS disks, on ports of the cluster's subnet.
 //!
 //! Served so far: clusters v1.1 (create without jobs, list with filters
-//! and paging, show, resize, delete), their hosts, and tags. Statuses move
-//! on the emulator's clock (`[mrs]` settings). Jobs, data sources, job
-//! binaries, auto-scaling policies and v2 clusters are not served yet.
+//! and paging, show, resize, delete), their hosts, tags, and v2 jobs (submit,
+//! list, show, kill, batch delete). Statuses move
+//! on the emulator's clock (`[mrs]` settings). v1.1 jobs, data sources,
+//! job binaries and auto-scaling policies are not served yet.
 
 // The cluster view is one large `json!` object.
 #![recursion_limit = "256"]
@@ -38,6 +39,10 @@ pub struct MrsConfig {
     /// Terraform's destroy polls for that status and fails on an early
     /// "does not exist".
     pub terminated_retention_seconds: i64,
+    /// A v2 job's `ACCEPTED` before `RUNNING`.
+    pub job_accept_seconds: i64,
+    /// A v2 job's `RUNNING` before `FINISHED` (`SUCCEEDED`).
+    pub job_run_seconds: i64,
     /// The cluster versions run-job-flow accepts.
     pub versions: Vec<String>,
     /// The image the nodes boot (default: the first Linux image of the
@@ -51,6 +56,8 @@ impl Default for MrsConfig {
             create_seconds: 0,
             delete_seconds: 0,
             resize_seconds: 0,
+            job_accept_seconds: 0,
+            job_run_seconds: 0,
             terminated_retention_seconds: 3600,
             versions: ["MRS 3.1.2-LTS.6", "MRS 3.2.0-LTS.2", "MRS 3.3.0-LTS.1"].map(String::from).to_vec(),
             image: None,

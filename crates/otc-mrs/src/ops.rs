@@ -1,4 +1,4 @@
-//! The operation table: clusters v1.1, hosts, tags, and v2 create and rename. Documented operations
+//! The operation table: clusters v1.1, hosts, tags, v2 create and rename, and v2 jobs. Documented operations
 //! not listed here answer 404 APIGW.0101.
 
 use crate::Mrs;
@@ -27,6 +27,11 @@ impl Service for Mrs {
             op("GET", "/v1.1/{project_id}/clusters/tags", handler(s, Mrs::project_tags)),
             op("POST", "/v2/{project_id}/clusters", handler(s, Mrs::create_cluster_v2)),
             op("PUT", "/v2/{project_id}/clusters/{cluster_id}/cluster-name", handler(s, Mrs::rename_cluster)),
+            op("POST", "/v2/{project_id}/clusters/{cluster_id}/job-executions", handler(s, Mrs::submit_job_v2)),
+            op("GET", "/v2/{project_id}/clusters/{cluster_id}/job-executions", handler(s, Mrs::list_jobs_v2)),
+            op("GET", "/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}", handler(s, Mrs::show_job_v2)),
+            op("POST", "/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/kill", handler(s, Mrs::kill_job_v2)),
+            op("POST", "/v2/{project_id}/clusters/{cluster_id}/job-executions/batch-delete", handler(s, Mrs::delete_jobs_v2)),
             op("POST", "/v1.1/{project_id}/clusters/resource_instances/action", handler(s, Mrs::resource_instances)),
         ]
     }

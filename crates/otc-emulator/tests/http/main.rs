@@ -21,6 +21,7 @@ mod identity_tokens;
 mod identity_users;
 mod isolation;
 mod mrs_clusters;
+mod mrs_jobs;
 mod netkit;
 mod network_acls;
 mod network_address_groups;

@@ -11,7 +11,7 @@ use chrono::Duration;
 use otc_emulator::config::Config;
 use serde_json::{json, Value};
 
-fn mrs_config(create: i64, delete: i64) -> Config {
+pub(crate) fn mrs_config(create: i64, delete: i64) -> Config {
     let mut cfg = config();
     cfg.mrs.create_seconds = create;
     cfg.mrs.delete_seconds = delete;
@@ -20,14 +20,14 @@ fn mrs_config(create: i64, delete: i64) -> Config {
 }
 
 /// A project with a key pair and a VPC + subnet; returns (vpc, subnet).
-async fn network(api: &Api<'_>) -> (String, String) {
+pub(crate) async fn network(api: &Api<'_>) -> (String, String) {
     let o = api.post("/v2.1/{pid}/os-keypairs", json!({"keypair": {"name": "mrs-key"}})).await;
     assert_eq!(o.status, 200, "{}", o.body);
     api.vpc_with_subnet("10.50.0.0/16", "10.50.1.0/24", "10.50.1.1").await
 }
 
 /// The flat body GTC and Terraform send: 2 masters, 3 cores.
-fn body(name: &str, region: &str, vpc: &str, subnet: &str) -> Value {
+pub(crate) fn body(name: &str, region: &str, vpc: &str, subnet: &str) -> Value {
     json!({
         "billing_type": 12, "data_center": region, "available_zone_id": format!("{region}-01"),
         "cluster_name": name, "vpc": "vpc-t", "vpc_id": vpc, "subnet_id": subnet, "subnet_name": "sn-t",
@@ -42,7 +42,7 @@ fn body(name: &str, region: &str, vpc: &str, subnet: &str) -> Value {
     })
 }
 
-async fn create(api: &Api<'_>, b: Value) -> String {
+pub(crate) async fn create(api: &Api<'_>, b: Value) -> String {
     let o = api.post("/mrs/v1.1/{pid}/run-job-flow", b).await;
     assert_eq!(o.status, 200, "{}", o.body);
     assert_eq!((o.body["result"].clone(), o.body["msg"].clone()), (json!(true), json!("")));
@@ -68,7 +68,7 @@ async fn ports_on(api: &Api<'_>, subnet: &str) -> usize {
 }
 
 /// A refusal: its status and code, with both error-key pairs present.
-fn refused(o: &Out, status: u16, code: &str) {
+pub(crate) fn refused(o: &Out, status: u16, code: &str) {
     assert_eq!((o.status, o.body["error_code"].as_str()), (status, Some(code)), "{}", o.body);
     assert_eq!(o.body["errorCode"], o.body["error_code"], "{}", o.body);
     assert_eq!(o.body["message"], o.body["error_msg"], "{}", o.body);

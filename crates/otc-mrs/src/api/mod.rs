@@ -4,6 +4,7 @@
 
 pub mod clusters;
 pub mod hosts;
+pub mod jobs;
 pub mod tags;
 pub mod v2;
 pub mod views;

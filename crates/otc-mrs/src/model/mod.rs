@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod components;
 pub mod faults;
+pub mod jobs;
 pub mod nodes;
 pub mod resize;
 pub mod tags;
@@ -17,24 +18,14 @@ use serde::{Deserialize, Serialize};
 
 pub const CLUSTER: &str = "mrs.cluster";
 
-/// A refusal in MRS's words; compute and network faults met while
-/// building a cluster are worded here too (see [`nodes`]).
-#[derive(Debug)]
-pub struct Refusal(pub ApiError);
+otc_core::refusal! {
+    /// A refusal in MRS's words; compute and network faults met while
+    /// building a cluster are worded here too (see [`nodes`]).
+    pub struct Refusal;
+    storage(e: otc_store::StoreError) => ApiError::new(500, "12000004", format!("Internal service error: {e}"));
+}
 
 pub type MrsResult<T> = Result<T, Refusal>;
-
-impl From<ApiError> for Refusal {
-    fn from(e: ApiError) -> Self {
-        Refusal(e)
-    }
-}
-
-impl From<otc_store::StoreError> for Refusal {
-    fn from(e: otc_store::StoreError) -> Self {
-        Refusal(ApiError::new(500, "12000004", format!("Internal service error: {e}")))
-    }
-}
 
 impl From<otc_vpc::model::Fault> for Refusal {
     fn from(f: otc_vpc::model::Fault) -> Self {

@@ -344,6 +344,10 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     f.add(&["cluster_id"], &cluster, p);
     let o = api.post(&format!("/mrs/v1.1/{{pid}}/clusters/{cluster}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
     assert_eq!(o.status, 204, "{}", o.body);
+    let job = json!({"job_type": "MapReduce", "job_name": "probe", "arguments": ["obs://probe/app.jar"]});
+    let o = api.post(&format!("/mrs/v2/{{pid}}/clusters/{cluster}/job-executions"), job).await;
+    assert_eq!(o.status, 200, "{}", o.body);
+    f.add(&["mrs:job_execution_id"], &str_at(&o.body, "/job_submit_result/job_id"), p);
 
     // Identity: a sub-project and an access key of the caller; the
     // caller's user and domain; a catalog service and endpoint.
