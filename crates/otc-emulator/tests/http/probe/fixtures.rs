@@ -332,6 +332,7 @@ pub async fn create_all(api: &Api<'_>, region: &str) -> Fixtures {
     assert_eq!(o.status, 200, "{}", o.body);
     f.add(&["sfs-turbo:rule_id"], &str_at(&o.body, "/rules/0/id"), p);
     let o = api.post(&format!("/sfs-turbo/v1/{{pid}}/sfs-turbo/{turbo}/tags"), json!({"tag": {"key": "probe", "value": "a"}})).await;
+    assert_eq!(o.status, 204, "{}", o.body);
     // MRS: a small running cluster (its nodes are servers) on the first VPC.
     let cluster = json!({"billing_type": 12, "data_center": region, "available_zone_id": format!("{region}-01"),
         "cluster_name": "probe-mrs", "vpc_id": vpc, "subnet_id": net, "cluster_version": "MRS 3.2.0-LTS.2", "safe_mode": 0,
