@@ -192,6 +192,50 @@ async fn ports_get_distinct_checked_addresses() {
     assert_eq!(api.get(&format!("/v2.0/ports/{}", id(&p2))).await.code, "PortNotFound");
 }
 
+/// add_router_interface with `port_id` makes that port the interface, as
+/// Neutron does: its id and address stay (what a firewall group bound to
+/// the port id relies on); a port with a device is refused.
+#[tokio::test]
+async fn a_port_becomes_the_router_interface() {
+    let emu = Emu::start().await;
+    let api = Api::new(&emu, "eu-de").await;
+    let rid = id(&api.create("/v2.0/routers", json!({"router": {"name": "r1"}}), 201, "router").await);
+    let nid = id(&api.create("/v2.0/networks", json!({"network": {"name": "n"}}), 201, "network").await);
+    let sid = id(&api
+        .create("/v2.0/subnets", json!({"subnet": {"network_id": nid, "cidr": "172.16.2.0/24", "ip_version": 4}}), 201, "subnet")
+        .await);
+    let port = api
+        .create(
+            "/v2.0/ports",
+            json!({"port": {"network_id": nid, "fixed_ips": [{"subnet_id": sid, "ip_address": "172.16.2.9"}]}}),
+            201,
+            "port",
+        )
+        .await;
+    let pid = id(&port);
+    let o = api.put(&format!("/v2.0/routers/{rid}/add_router_interface"), json!({"port_id": pid})).await;
+    assert_eq!(
+        (o.status, o.body["port_id"].as_str(), o.body["subnet_id"].as_str()),
+        (200, Some(pid.as_str()), Some(sid.as_str())),
+        "{}",
+        o.body
+    );
+    let shown = api.get(&format!("/v2.0/ports/{pid}")).await.body["port"].clone();
+    assert_eq!(
+        (shown["device_id"].as_str(), shown["device_owner"].as_str()),
+        (Some(rid.as_str()), Some("network:router_interface_distributed"))
+    );
+    assert_eq!(shown["fixed_ips"][0]["ip_address"], "172.16.2.9");
+    assert_eq!(shown["security_groups"], json!([]));
+    assert_eq!(api.get(&format!("/v2.0/ports?device_id={rid}")).await.body["ports"].as_array().unwrap().len(), 1);
+    let o = api.put(&format!("/v2.0/routers/{rid}/add_router_interface"), json!({"port_id": pid})).await;
+    assert_eq!(o.status, 400, "the port has a device now");
+
+    let o = api.put(&format!("/v2.0/routers/{rid}/remove_router_interface"), json!({"port_id": pid})).await;
+    assert_eq!((o.status, o.body["port_id"].as_str()), (200, Some(pid.as_str())));
+    assert_eq!(api.get(&format!("/v2.0/ports/{pid}")).await.status, 404, "Neutron deletes a removed interface's port");
+}
+
 #[tokio::test]
 async fn routers_and_interfaces() {
     let emu = Emu::start().await;

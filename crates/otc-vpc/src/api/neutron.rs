@@ -724,16 +724,7 @@ impl Vpc {
             let port = match (subnet_id, port_id) {
                 (Some(_), Some(_)) => return Err(Fault::Invalid(Res::Vpc, "Cannot specify both subnet-id and port-id".into())),
                 (Some(s), None) => net.attach_subnet(id, &s)?,
-                (None, Some(p)) => {
-                    // Turn an existing port into the interface on its subnet.
-                    let port = net.port(&p)?;
-                    if port.fixed_ips.len() != 1 || !port.device_id.is_empty() {
-                        return Err(Fault::Invalid(Res::Vpc, format!("Port {p} must have exactly one fixed IP and no device.")));
-                    }
-                    let subnet = net.subnet(&port.fixed_ips[0].subnet_id)?;
-                    net.release_port(&port)?;
-                    net.attach_subnet(id, &subnet.id)?
-                }
+                (None, Some(p)) => net.attach_port(id, &p)?,
                 (None, None) => return Err(Fault::Invalid(Res::Vpc, "Either subnet_id or port_id must be specified".into())),
             };
             Ok(Self::interface_body(&r, &port))

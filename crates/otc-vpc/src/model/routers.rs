@@ -269,15 +269,57 @@ impl Net<'_> {
     /// the subnet's gateway address (Neutron's add_router_interface with
     /// `subnet_id`, and what VPC v1 does when it creates a subnet).
     pub fn attach_subnet(&mut self, router_id: &str, subnet_id: &str) -> ModelResult<Port> {
-        let router = self.router(router_id)?;
-        let subnet: Subnet = self.get(SUBNET, Res::Subnet, subnet_id)?;
-        let mut network: Network = self.get(NETWORK, Res::Network, &subnet.network_id)?;
-        if let Some(other) = &network.vpc_id {
-            return Err(Fault::Invalid(Res::Vpc, format!("Subnet {subnet_id} is already attached to router {other}.")));
-        }
+        let (subnet, network) = self.attachable(router_id, subnet_id)?;
         let Some(gateway) = subnet.gateway_ip.clone() else {
             return Err(Fault::Invalid(Res::Vpc, format!("Bad router request: Subnet {subnet_id} does not have a gateway IP.")));
         };
+        let port = self.create_port(PortSpec {
+            network_id: network.id.clone(),
+            fixed_ips: vec![FixedIpSpec { subnet_id: Some(subnet.id.clone()), ip_address: Some(gateway) }],
+            device_id: router_id.to_string(),
+            device_owner: OWNER_ROUTER_INTERFACE.to_string(),
+            port_security_enabled: Some(false),
+            ..Default::default()
+        })?;
+        self.join_router(router_id, network)?;
+        Ok(port)
+    }
+
+    /// Neutron's add_router_interface with `port_id`: the port itself
+    /// (its id and address kept) becomes the interface on its subnet, as
+    /// Neutron does; clients that bind things to that port id (firewall
+    /// groups) rely on it.
+    pub fn attach_port(&mut self, router_id: &str, port_id: &str) -> ModelResult<Port> {
+        let port = self.port(port_id)?;
+        if port.fixed_ips.len() != 1 || !port.device_id.is_empty() {
+            return Err(Fault::Invalid(Res::Vpc, format!("Port {port_id} must have exactly one fixed IP and no device.")));
+        }
+        let (_, network) = self.attachable(router_id, &port.fixed_ips[0].subnet_id)?;
+        let port = self.update_port(
+            port_id,
+            PortChange {
+                device_id: Some(router_id.to_string()),
+                device_owner: Some(OWNER_ROUTER_INTERFACE.to_string()),
+                security_groups: Some(Vec::new()),
+                allowed_address_pairs: Some(Vec::new()),
+                port_security_enabled: Some(false),
+                ..Default::default()
+            },
+        )?;
+        self.join_router(router_id, network)?;
+        Ok(port)
+    }
+
+    /// The subnet and its network, if the subnet may join the router: not
+    /// on another router, inside the VPC's CIDRs, overlapping none of its
+    /// subnets.
+    fn attachable(&mut self, router_id: &str, subnet_id: &str) -> ModelResult<(Subnet, Network)> {
+        let router = self.router(router_id)?;
+        let subnet: Subnet = self.get(SUBNET, Res::Subnet, subnet_id)?;
+        let network: Network = self.get(NETWORK, Res::Network, &subnet.network_id)?;
+        if let Some(other) = &network.vpc_id {
+            return Err(Fault::Invalid(Res::Vpc, format!("Subnet {subnet_id} is already attached to router {other}.")));
+        }
         if !router.cidr.is_empty() {
             let net = parse_cidr(&subnet.cidr).expect("stored");
             let mut blocks = vec![router.cidr.clone()];
@@ -291,18 +333,13 @@ impl Net<'_> {
                 return Err(Fault::SubnetOverlaps(subnet.cidr.clone()));
             }
         }
-        let port = self.create_port(PortSpec {
-            network_id: network.id.clone(),
-            fixed_ips: vec![FixedIpSpec { subnet_id: Some(subnet.id.clone()), ip_address: Some(gateway) }],
-            device_id: router_id.to_string(),
-            device_owner: OWNER_ROUTER_INTERFACE.to_string(),
-            port_security_enabled: Some(false),
-            ..Default::default()
-        })?;
+        Ok((subnet, network))
+    }
+
+    fn join_router(&mut self, router_id: &str, mut network: Network) -> ModelResult<()> {
         network.vpc_id = Some(router_id.to_string());
         network.updated_at = self.now;
-        self.update(NETWORK, &network.id.clone(), Some(router_id), &network)?;
-        Ok(port)
+        self.update(NETWORK, &network.id.clone(), Some(router_id), &network)
     }
 
     /// Detaches by subnet or by interface port; returns the removed port.
@@ -348,7 +385,7 @@ impl Net<'_> {
     }
 }
 
-use super::ports::{FixedIpSpec, PortSpec};
+use super::ports::{FixedIpSpec, PortChange, PortSpec};
 
 /// A router's secondary key: its name (unnamed routers have none).
 pub(crate) fn router_key(r: &Router) -> Option<&str> {
