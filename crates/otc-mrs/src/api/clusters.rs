@@ -242,26 +242,12 @@ pub fn cluster_spec(o: &Obj, versions: &[String]) -> ApiResult<ClusterSpec> {
     if subnet_id.is_empty() && subnet_name.is_empty() {
         return Err(mrs_error("12000210", "Either a subnet ID or name is required."));
     }
-    let allowed = components::allowed(version, cluster_type).unwrap_or_default();
-    let mut comps: Vec<String> = Vec::new();
+    let mut names = Vec::new();
     for c in body::opt_objects(o, "component_list").map_err(mistyped)?.unwrap_or_default() {
-        let n = req_str(c, "component_name")?;
-        if !allowed.contains(&n) {
-            return Err(invalid(format!("Component {n} is not available in {version} clusters of this type.")));
-        }
-        if !comps.iter().any(|x| x == n) {
-            comps.push(n.to_string());
-        }
+        names.push(req_str(c, "component_name")?);
     }
-    if comps.is_empty() {
-        return Err(invalid("component_list is mandatory."));
-    }
-    // Jobs at creation and bootstrap actions are not emulated yet: refused
-    // rather than silently dropped.
-    let unsupported = |key| body::opt_list(o, key).map_err(mistyped).map(|l| l.is_some_and(|l| !l.is_empty()));
-    if unsupported("add_jobs")? || unsupported("bootstrap_scripts")? {
-        return Err(mrs_error("12000054", "The operation is not supported."));
-    }
+    let comps = pick_components(version, cluster_type, names, "component_list").map_err(invalid)?;
+    refuse_unemulated(o)?;
     let (groups, volume_type, volume_size) = match body::opt_objects(o, "node_groups").map_err(mistyped)? {
         Some(list) if !list.is_empty() => (node_groups(list, cluster_type)?, String::new(), 0),
         _ => flat_groups(o, cluster_type)?,
@@ -460,4 +446,38 @@ mod tests {
         assert!(!name_ok("bad name", 1));
         assert!(!name_ok(&"a".repeat(65), 1));
     }
+}
+
+/// The components asked for, once each, if the version and cluster type
+/// have them (both create APIs; each words the refusal in its own code).
+pub(super) fn pick_components<'a>(
+    version: &str,
+    cluster_type: i64,
+    names: impl IntoIterator<Item = &'a str>,
+    key: &str,
+) -> Result<Vec<String>, String> {
+    let allowed = components::allowed(version, cluster_type).unwrap_or_default();
+    let mut comps: Vec<String> = Vec::new();
+    for n in names {
+        if !allowed.contains(&n) {
+            return Err(format!("Component {n} is not available in {version} clusters of this type."));
+        }
+        if !comps.iter().any(|x| x == n) {
+            comps.push(n.to_string());
+        }
+    }
+    if comps.is_empty() {
+        return Err(format!("{key} is mandatory."));
+    }
+    Ok(comps)
+}
+
+/// Jobs at creation and bootstrap actions are not emulated yet: refused
+/// rather than silently dropped.
+pub(super) fn refuse_unemulated(o: &Obj) -> ApiResult<()> {
+    let asked = |key| body::opt_list(o, key).map_err(mistyped).map(|l| l.is_some_and(|l| !l.is_empty()));
+    if asked("add_jobs")? || asked("bootstrap_scripts")? {
+        return Err(mrs_error("12000054", "The operation is not supported."));
+    }
+    Ok(())
 }

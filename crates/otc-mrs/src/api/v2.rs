@@ -3,10 +3,10 @@
 //! renaming. v2's own parameter refusal is `MRS.0002`; what the model
 //! refuses keeps the appendix's 12000xxx codes.
 
-use super::clusters::{admin_secret_ok, name_ok, root_secret_ok, tags, VOLUME_TYPES};
+use super::clusters::{admin_secret_ok, name_ok, pick_components, refuse_unemulated, root_secret_ok, tags, VOLUME_TYPES};
 use super::{object, opt_int, opt_str, req_str};
-use crate::errors::{invalid, mistyped, mrs_error};
-use crate::model::{components, ClusterSpec, NodeGroup, Role};
+use crate::errors::{invalid, mrs_error};
+use crate::model::{ClusterSpec, NodeGroup, Role};
 use crate::Mrs;
 use otc_core::api::{Input, Reply};
 use otc_core::body::{self, Obj};
@@ -120,23 +120,9 @@ fn spec(o: &Obj, versions: &[String]) -> ApiResult<ClusterSpec> {
         }
         other => return Err(bad(format!("login_mode {other} is neither PASSWORD nor KEYPAIR."))),
     };
-    let allowed = components::allowed(version, cluster_type).unwrap_or_default();
-    let mut comps: Vec<String> = Vec::new();
-    for n in text(o, "components")?.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if !allowed.contains(&n) {
-            return Err(bad(format!("Component {n} is not available in {version} clusters of this type.")));
-        }
-        if !comps.iter().any(|x| x == n) {
-            comps.push(n.to_string());
-        }
-    }
-    if comps.is_empty() {
-        return Err(bad("components is mandatory."));
-    }
-    let unsupported = |key| body::opt_list(o, key).map_err(mistyped).map(|l| l.is_some_and(|l| !l.is_empty()));
-    if unsupported("add_jobs")? || unsupported("bootstrap_scripts")? {
-        return Err(mrs_error("12000054", "The operation is not supported."));
-    }
+    let names = text(o, "components")?.split(',').map(str::trim).filter(|n| !n.is_empty());
+    let comps = pick_components(version, cluster_type, names, "components").map_err(bad)?;
+    refuse_unemulated(o)?;
     let security_group_id = match opt_str(o, "security_groups_id").map_err(|_| bad("security_groups_id must be a string."))? {
         Some(s) if s.contains(',') => return Err(bad("security_groups_id names one security group here.")),
         Some(s) if !s.is_empty() => Some(s.to_string()),
